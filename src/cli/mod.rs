@@ -1,0 +1,45 @@
+//! The command line: clap arguments turned into validated requests, human output, exit codes
+//! (0 all good, 1 partly failed, 2 could not run).
+
+mod sandbox_cmd;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: everything worked.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the run finished but some items failed.
+pub const EXIT_PARTIAL: i32 = 1;
+/// Exit code: the run could not start or was aborted.
+pub const EXIT_FAILED: i32 = 2;
+
+/// agol-backup-cli: scan, back up and restore ArcGIS portal content.
+#[derive(Debug, Parser)]
+#[command(name = "agol-backup-cli", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the sandbox portal (a local ArcGIS-compatible server with a demo organisation).
+    Sandbox(sandbox_cmd::SandboxArgs),
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Sandbox(args) => sandbox_cmd::run(args).await,
+        }
+    })
+}

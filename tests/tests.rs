@@ -1,0 +1,5 @@
+//! The one integration-test binary: each module tests one area against the in-process sandbox.
+
+mod support;
+
+mod sandbox_core;
