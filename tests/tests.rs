@@ -3,3 +3,5 @@
 mod support;
 
 mod sandbox_core;
+mod sandbox_faults;
+mod sandbox_oauth;
