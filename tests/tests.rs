@@ -3,4 +3,6 @@
 mod support;
 
 mod sandbox_core;
+mod sandbox_faults;
 mod sandbox_features;
+mod sandbox_oauth;
