@@ -25,7 +25,11 @@ pub fn query_error(detail: impl Into<String>) -> ApiError {
 pub fn find<'a>(st: &'a State, name: &str) -> Result<&'a Service, ApiError> {
     st.services
         .get(name)
-        .or_else(|| st.services.values().find(|s| s.name.eq_ignore_ascii_case(name)))
+        .or_else(|| {
+            st.services
+                .values()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+        })
         .ok_or_else(invalid_url)
 }
 
@@ -56,18 +60,33 @@ pub fn denied(caller: &Caller) -> ApiError {
 /// The service if `caller` may see it.
 pub fn viewable<'a>(st: &'a State, caller: &Caller, name: &str) -> Result<&'a Service, ApiError> {
     let svc = find(st, name)?;
-    if visible(st, caller, svc) { Ok(svc) } else { Err(denied(caller)) }
+    if visible(st, caller, svc) {
+        Ok(svc)
+    } else {
+        Err(denied(caller))
+    }
 }
 
 /// The service if `caller` may administer it (owner or admin).
-pub fn administrable<'a>(st: &'a State, caller: &Caller, name: &str) -> Result<&'a Service, ApiError> {
+pub fn administrable<'a>(
+    st: &'a State,
+    caller: &Caller,
+    name: &str,
+) -> Result<&'a Service, ApiError> {
     let svc = viewable(st, caller, name)?;
-    if owns(st, caller, svc) { Ok(svc) } else { Err(denied(caller)) }
+    if owns(st, caller, svc) {
+        Ok(svc)
+    } else {
+        Err(denied(caller))
+    }
 }
 
 /// The layer or table whose id is the path segment `seg`.
 pub fn layer<'a>(svc: &'a Service, seg: &str) -> Result<&'a Layer, ApiError> {
-    seg.parse::<u32>().ok().and_then(|id| svc.layer(id)).ok_or_else(invalid_url)
+    seg.parse::<u32>()
+        .ok()
+        .and_then(|id| svc.layer(id))
+        .ok_or_else(invalid_url)
 }
 
 /// Where the rows of `layer` live: the layer itself, or for a view the source service's layer
@@ -115,7 +134,11 @@ pub fn select<'a>(
     };
     Ok(match oids {
         // Look the ids up directly rather than scanning the layer.
-        Some(set) => set.iter().filter_map(|id| data.features.get(id)).filter(|f| keep(f)).collect(),
+        Some(set) => set
+            .iter()
+            .filter_map(|id| data.features.get(id))
+            .filter(|f| keep(f))
+            .collect(),
         None => data.features.values().filter(|f| keep(f)).collect(),
     })
 }
@@ -124,7 +147,11 @@ pub fn select<'a>(
 pub fn parse_oids(raw: Option<Vec<String>>) -> Result<Option<BTreeSet<i64>>, ApiError> {
     raw.map(|ids| {
         ids.iter()
-            .map(|s| s.trim().parse::<i64>().map_err(|_| query_error(format!("'objectIds' parameter is invalid: '{s}'"))))
+            .map(|s| {
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|_| query_error(format!("'objectIds' parameter is invalid: '{s}'")))
+            })
             .collect()
     })
     .transpose()

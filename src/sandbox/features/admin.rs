@@ -21,7 +21,10 @@ fn definition(p: &Params, name: &str) -> Result<Value, ApiError> {
     serde_json::from_str::<Value>(raw)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| ApiError::bad_request(format!("Invalid definition for '{name}'.")).detail("Unable to parse JSON."))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("Invalid definition for '{name}'."))
+                .detail("Unable to parse JSON.")
+        })
 }
 
 /// Handles every admin route: `segs` is the path after `FeatureServer`.
@@ -61,12 +64,18 @@ fn service_op(st: &mut State, caller: &Caller, name: &str, op: &str, p: &Params)
             if let Some(m) = def.get("maxRecordCount").and_then(Value::as_u64) {
                 svc.max_record_count = usize::try_from(m).unwrap_or(usize::MAX).max(1);
             }
-            if let Some(d) = def.get("serviceDescription").or_else(|| def.get("description")).and_then(Value::as_str) {
+            if let Some(d) = def
+                .get("serviceDescription")
+                .or_else(|| def.get("description"))
+                .and_then(Value::as_str)
+            {
                 svc.description = d.to_string();
             }
             ok(json!({"success": true}))
         }
-        "addtodefinition" => add_to_definition(st, caller, name, &definition(p, "addToDefinition")?),
+        "addtodefinition" => {
+            add_to_definition(st, caller, name, &definition(p, "addToDefinition")?)
+        }
         "deletefromdefinition" => {
             let def = definition(p, "deleteFromDefinition")?;
             let ids: Vec<u64> = ["layers", "tables"]
@@ -91,13 +100,22 @@ fn add_to_definition(st: &mut State, caller: &Caller, name: &str, def: &Value) -
         .iter()
         .flat_map(|k| {
             let table = *k == "tables";
-            def.get(*k).and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(move |d| (d, table))
+            def.get(*k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |d| (d, table))
         })
         .collect();
     let mut source: Option<String> = None;
     for (d, _) in &defs {
-        if let Some(src) = d.pointer("/adminLayerInfo/viewLayerDefinition/sourceServiceName").and_then(Value::as_str) {
-            let src_svc = access::viewable(st, caller, src).map_err(|_| ApiError::bad_request(format!("Source service '{src}' not found.")))?;
+        if let Some(src) = d
+            .pointer("/adminLayerInfo/viewLayerDefinition/sourceServiceName")
+            .and_then(Value::as_str)
+        {
+            let src_svc = access::viewable(st, caller, src)
+                .map_err(|_| ApiError::bad_request(format!("Source service '{src}' not found.")))?;
             source = Some(src_svc.name.clone());
         }
     }
@@ -121,7 +139,11 @@ fn add_to_definition(st: &mut State, caller: &Caller, name: &str, def: &Value) -
     if let Some(src) = source {
         svc.view_of = Some(src.clone());
         if let Some(src_item) = st.services.get(&src).map(|s| s.item_id.clone()) {
-            st.relationships.insert(Relationship { origin: src_item, dest: view_item, kind: "Service2Service".into() });
+            st.relationships.insert(Relationship {
+                origin: src_item,
+                dest: view_item,
+                kind: "Service2Service".into(),
+            });
         }
     }
     ok(json!({"success": true, "layers": added}))

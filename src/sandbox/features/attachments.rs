@@ -64,15 +64,23 @@ pub fn query_attachments(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str
     let oids = access::parse_oids(p.list("objectIds"))?;
     let clause = p.get("definitionExpression").or_else(|| p.get("where"));
     let rows = access::select(&st, svc, layer, clause, oids.as_ref())?;
-    let global_ids: Option<BTreeSet<String>> = p.list("globalIds").map(|l| l.into_iter().map(|g| g.to_uppercase()).collect());
+    let global_ids: Option<BTreeSet<String>> = p
+        .list("globalIds")
+        .map(|l| l.into_iter().map(|g| g.to_uppercase()).collect());
     let count_only = p.flag("returnCountOnly") == Some(true);
     let with_url = p.flag("returnUrl") == Some(true);
     let mut groups = Vec::new();
     for f in rows {
-        let Some(atts) = data.attachments.get(&f.oid()).filter(|a| !a.is_empty()) else { continue };
+        let Some(atts) = data.attachments.get(&f.oid()).filter(|a| !a.is_empty()) else {
+            continue;
+        };
         let atts: Vec<&Attachment> = atts
             .iter()
-            .filter(|a| global_ids.as_ref().is_none_or(|g| g.contains(&a.global_id.to_uppercase())))
+            .filter(|a| {
+                global_ids
+                    .as_ref()
+                    .is_none_or(|g| g.contains(&a.global_id.to_uppercase()))
+            })
             .collect();
         if atts.is_empty() {
             continue;
@@ -84,7 +92,8 @@ pub fn query_attachments(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str
             let infos: Vec<Value> = atts
                 .iter()
                 .map(|a| {
-                    let url = with_url.then(|| attachment_url(ctx, &svc.name, layer.id, f.oid(), a.id));
+                    let url =
+                        with_url.then(|| attachment_url(ctx, &svc.name, layer.id, f.oid(), a.id));
                     info_json(a, f.global_id(), url)
                 })
                 .collect();
@@ -96,17 +105,33 @@ pub fn query_attachments(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str
 }
 
 /// Handles `{svc}/{layer}/{oid}/attachments` and `{svc}/{layer}/{oid}/attachments/{id}`.
-pub fn attachments(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, oid: &str, att: Option<&str>) -> ApiResult {
+pub fn attachments(
+    ctx: &Arc<Ctx>,
+    p: &Params,
+    name: &str,
+    layer_seg: &str,
+    oid: &str,
+    att: Option<&str>,
+) -> ApiResult {
     let caller = auth::caller(ctx, p)?;
     let st = ctx.lock();
     let (svc, layer, data) = open(&st, &caller, name, layer_seg)?;
     let oid: i64 = oid.parse().map_err(|_| invalid_url())?;
     let visible = access::select(&st, svc, layer, None, Some(&BTreeSet::from([oid])))?;
-    let feature = visible.first().ok_or_else(|| ApiError::not_found("Feature not found."))?;
-    let list = data.attachments.get(&oid).map(Vec::as_slice).unwrap_or_default();
+    let feature = visible
+        .first()
+        .ok_or_else(|| ApiError::not_found("Feature not found."))?;
+    let list = data
+        .attachments
+        .get(&oid)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     match att {
         None => {
-            let infos: Vec<Value> = list.iter().map(|a| info_json(a, feature.global_id(), None)).collect();
+            let infos: Vec<Value> = list
+                .iter()
+                .map(|a| info_json(a, feature.global_id(), None))
+                .collect();
             ok(json!({"attachmentInfos": infos}))
         }
         Some(id) => {
@@ -115,13 +140,23 @@ pub fn attachments(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, oid:
                 .ok()
                 .and_then(|id| list.iter().find(|a| a.id == id))
                 .ok_or_else(|| ApiError::not_found("Attachment not found.").with_http_status())?;
-            Ok(file_response(a.data.to_vec(), &a.content_type, Some(&a.name)))
+            Ok(file_response(
+                a.data.to_vec(),
+                &a.content_type,
+                Some(&a.name),
+            ))
         }
     }
 }
 
 /// Handles `{svc}/{layer}/{oid}/addAttachment` (multipart part `attachment`).
-pub fn add_attachment(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, oid: &str) -> ApiResult {
+pub fn add_attachment(
+    ctx: &Arc<Ctx>,
+    p: &Params,
+    name: &str,
+    layer_seg: &str,
+    oid: &str,
+) -> ApiResult {
     let caller = auth::caller(ctx, p)?;
     let upload = p
         .file("attachment")
@@ -133,7 +168,9 @@ pub fn add_attachment(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, o
     {
         let (svc, layer, _) = open(&st, &caller, name, layer_seg)?;
         if access::select(&st, svc, layer, None, Some(&BTreeSet::from([oid])))?.is_empty() {
-            return ok(json!({"addAttachmentResult": {"objectId": null, "globalId": null, "success": false, "error": {"code": 1019, "description": "Object is missing."}}}));
+            return ok(
+                json!({"addAttachmentResult": {"objectId": null, "globalId": null, "success": false, "error": {"code": 1019, "description": "Object is missing."}}}),
+            );
         }
     }
     let global_id = new_guid(&mut st);
@@ -144,13 +181,17 @@ pub fn add_attachment(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, o
         .clone()
         .filter(|c| c != "application/octet-stream")
         .unwrap_or_else(|| super::super::items::content_type_for(&upload.filename).to_string());
-    data_layer.attachments.entry(oid).or_default().push(Attachment {
-        id,
-        global_id: global_id.clone(),
-        name: upload.filename.clone(),
-        content_type,
-        data: Arc::new(upload.bytes.to_vec()),
-    });
+    data_layer
+        .attachments
+        .entry(oid)
+        .or_default()
+        .push(Attachment {
+            id,
+            global_id: global_id.clone(),
+            name: upload.filename.clone(),
+            content_type,
+            data: Arc::new(upload.bytes.to_vec()),
+        });
     data_layer.last_edit_date = now_ms();
     edits::touch(&mut st, &target);
     ok(json!({"addAttachmentResult": {"objectId": id, "globalId": global_id, "success": true}}))

@@ -47,7 +47,13 @@ pub struct Target {
 }
 
 /// Checks that `caller` may make edits of kinds `needs` on the layer and says where they land.
-pub fn target(st: &State, caller: &Caller, name: &str, layer_seg: &str, need: Need) -> Result<Target, ApiError> {
+pub fn target(
+    st: &State,
+    caller: &Caller,
+    name: &str,
+    layer_seg: &str,
+    need: Need,
+) -> Result<Target, ApiError> {
     let svc = access::viewable(st, caller, name)?;
     let layer = access::layer(svc, layer_seg)?;
     if !access::owns(st, caller, svc) {
@@ -63,7 +69,12 @@ pub fn target(st: &State, caller: &Caller, name: &str, layer_seg: &str, need: Ne
     }
     access::data_layer(st, svc, layer).ok_or_else(invalid_url)?;
     let visible = match svc.view_of {
-        Some(_) => Some(access::select(st, svc, layer, None, None)?.iter().map(|f| f.oid()).collect()),
+        Some(_) => Some(
+            access::select(st, svc, layer, None, None)?
+                .iter()
+                .map(|f| f.oid())
+                .collect(),
+        ),
         None => None,
     };
     Ok(Target {
@@ -83,7 +94,10 @@ pub fn data_layer_mut<'a>(st: &'a mut State, t: &Target) -> Option<&'a mut Layer
 /// the edit itself).
 pub fn touch(st: &mut State, t: &Target) {
     if t.url_service != t.data_service
-        && let Some(l) = st.services.get_mut(&t.url_service).and_then(|s| s.layer_mut(t.layer))
+        && let Some(l) = st
+            .services
+            .get_mut(&t.url_service)
+            .and_then(|s| s.layer_mut(t.layer))
     {
         l.last_edit_date = now_ms();
     }
@@ -101,7 +115,9 @@ fn json_list(p: &Params, name: &str) -> Result<Vec<Value>, ApiError> {
 }
 
 fn int_list(p: &Params, name: &str) -> Result<Vec<i64>, ApiError> {
-    Ok(access::parse_oids(p.list(name))?.map(|s| s.into_iter().collect()).unwrap_or_default())
+    Ok(access::parse_oids(p.list(name))?
+        .map(|s| s.into_iter().collect())
+        .unwrap_or_default())
 }
 
 fn missing(oid: Option<i64>) -> Value {
@@ -113,7 +129,10 @@ fn success(f: &Feature) -> Value {
 }
 
 fn geometry_of(v: &Value, layer: &Layer) -> Option<Value> {
-    let mut g = v.get("geometry").filter(|g| g.is_object() && !layer.is_table())?.clone();
+    let mut g = v
+        .get("geometry")
+        .filter(|g| g.is_object() && !layer.is_table())?
+        .clone();
     if let Some(o) = g.as_object_mut() {
         o.remove("spatialReference");
     }
@@ -136,12 +155,28 @@ struct Outcome {
     failed: bool,
 }
 
-fn apply(layer: &mut Layer, batch: &Batch, mut guids: Vec<String>, visible: Option<&BTreeSet<i64>>) -> Outcome {
-    let shown = |oid: i64, l: &Layer| l.features.contains_key(&oid) && visible.is_none_or(|v| v.contains(&oid));
-    let mut out = Outcome { adds: Vec::new(), updates: Vec::new(), deletes: Vec::new(), failed: false };
+fn apply(
+    layer: &mut Layer,
+    batch: &Batch,
+    mut guids: Vec<String>,
+    visible: Option<&BTreeSet<i64>>,
+) -> Outcome {
+    let shown = |oid: i64, l: &Layer| {
+        l.features.contains_key(&oid) && visible.is_none_or(|v| v.contains(&oid))
+    };
+    let mut out = Outcome {
+        adds: Vec::new(),
+        updates: Vec::new(),
+        deletes: Vec::new(),
+        failed: false,
+    };
     for add in &batch.adds {
         let oid = layer.next_oid();
-        let given = add.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default();
+        let given = add
+            .get("attributes")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let mut attributes = layer.clean_attributes(&given);
         attributes.insert(OID.into(), json!(oid));
         if layer.has_global_id() {
@@ -152,13 +187,23 @@ fn apply(layer: &mut Layer, batch: &Batch, mut guids: Vec<String>, visible: Opti
                 .unwrap_or_else(|| guids.pop().unwrap_or_default());
             attributes.insert("GlobalID".into(), json!(gid));
         }
-        let f = Feature { attributes, geometry: geometry_of(add, layer) };
+        let f = Feature {
+            attributes,
+            geometry: geometry_of(add, layer),
+        };
         out.adds.push(success(&f));
         layer.features.insert(oid, f);
     }
     for upd in &batch.updates {
-        let given: Map<String, Value> = upd.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default();
-        let oid = given.iter().find(|(k, _)| k.eq_ignore_ascii_case(OID)).and_then(|(_, v)| v.as_i64());
+        let given: Map<String, Value> = upd
+            .get("attributes")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let oid = given
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(OID))
+            .and_then(|(_, v)| v.as_i64());
         let Some(oid) = oid.filter(|o| shown(*o, layer)) else {
             out.updates.push(missing(oid));
             out.failed = true;
@@ -188,7 +233,13 @@ fn apply(layer: &mut Layer, batch: &Batch, mut guids: Vec<String>, visible: Opti
     out
 }
 
-fn run(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, batch: &Batch) -> Result<Outcome, ApiError> {
+fn run(
+    ctx: &Arc<Ctx>,
+    p: &Params,
+    name: &str,
+    layer_seg: &str,
+    batch: &Batch,
+) -> Result<Outcome, ApiError> {
     let caller = auth::caller(ctx, p)?;
     let mut st = ctx.lock();
     let mut needs: Vec<Need> = [
@@ -213,7 +264,12 @@ fn run(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, batch: &Batch) -
     let mut copy = layer.clone();
     let mut out = apply(&mut copy, batch, guids, target.visible.as_ref());
     if out.failed && rollback {
-        for r in out.adds.iter_mut().chain(out.updates.iter_mut()).chain(out.deletes.iter_mut()) {
+        for r in out
+            .adds
+            .iter_mut()
+            .chain(out.updates.iter_mut())
+            .chain(out.deletes.iter_mut())
+        {
             r["success"] = json!(false);
         }
         return Ok(out);
@@ -229,7 +285,11 @@ fn run(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str, batch: &Batch) -
 
 /// Handles `{svc}/{layer}/applyEdits`.
 pub fn apply_edits(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResult {
-    let batch = Batch { adds: json_list(p, "adds")?, updates: json_list(p, "updates")?, deletes: int_list(p, "deletes")? };
+    let batch = Batch {
+        adds: json_list(p, "adds")?,
+        updates: json_list(p, "updates")?,
+        deletes: int_list(p, "deletes")?,
+    };
     let out = run(ctx, p, name, layer_seg, &batch)?;
     ok(json!({"addResults": out.adds, "updateResults": out.updates, "deleteResults": out.deletes}))
 }
@@ -237,14 +297,20 @@ pub fn apply_edits(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> A
 /// Handles `{svc}/{layer}/addFeatures`.
 pub fn add_features(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResult {
     p.require("features")?;
-    let batch = Batch { adds: json_list(p, "features")?, ..Batch::default() };
+    let batch = Batch {
+        adds: json_list(p, "features")?,
+        ..Batch::default()
+    };
     ok(json!({"addResults": run(ctx, p, name, layer_seg, &batch)?.adds}))
 }
 
 /// Handles `{svc}/{layer}/updateFeatures`.
 pub fn update_features(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResult {
     p.require("features")?;
-    let batch = Batch { updates: json_list(p, "features")?, ..Batch::default() };
+    let batch = Batch {
+        updates: json_list(p, "features")?,
+        ..Batch::default()
+    };
     ok(json!({"updateResults": run(ctx, p, name, layer_seg, &batch)?.updates}))
 }
 
@@ -252,13 +318,21 @@ pub fn update_features(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) 
 pub fn delete_features(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResult {
     let mut deletes = int_list(p, "objectIds")?;
     if deletes.is_empty() {
-        let clause = p.get("where").ok_or_else(|| ApiError::bad_request("'objectIds' or 'where' must be specified."))?;
+        let clause = p
+            .get("where")
+            .ok_or_else(|| ApiError::bad_request("'objectIds' or 'where' must be specified."))?;
         let caller = auth::caller(ctx, p)?;
         let st = ctx.lock();
         let svc = access::viewable(&st, &caller, name)?;
         let layer = access::layer(svc, layer_seg)?;
-        deletes = access::select(&st, svc, layer, Some(clause), None)?.iter().map(|f| f.oid()).collect();
+        deletes = access::select(&st, svc, layer, Some(clause), None)?
+            .iter()
+            .map(|f| f.oid())
+            .collect();
     }
-    let batch = Batch { deletes, ..Batch::default() };
+    let batch = Batch {
+        deletes,
+        ..Batch::default()
+    };
     ok(json!({"deleteResults": run(ctx, p, name, layer_seg, &batch)?.deletes}))
 }

@@ -25,7 +25,11 @@ pub struct Pick {
 impl Pick {
     /// Every row of layer `id`.
     pub fn all(id: u32) -> Pick {
-        Pick { id, clause: None, rows: true }
+        Pick {
+            id,
+            clause: None,
+            rows: true,
+        }
     }
 }
 
@@ -42,7 +46,11 @@ pub fn picks_from_layers_json(v: &Value) -> Option<Vec<Pick>> {
         .filter_map(|l| {
             let id = u32::try_from(l.get("id")?.as_u64()?).ok()?;
             let clause = l.get("where").and_then(Value::as_str).map(str::to_string);
-            Some(Pick { id, clause, rows: true })
+            Some(Pick {
+                id,
+                clause,
+                rows: true,
+            })
         })
         .collect();
     (!picks.is_empty()).then_some(picks)
@@ -77,7 +85,9 @@ pub fn extract(st: &State, svc: &Service, picks: &[Pick]) -> Result<Service, Api
             features: rows.iter().map(|f| (f.oid(), (*f).clone())).collect(),
             attachments,
             has_attachments: layer.has_attachments,
-            last_edit_date: data.map_or(layer.last_edit_date, |d| d.last_edit_date.max(layer.last_edit_date)),
+            last_edit_date: data.map_or(layer.last_edit_date, |d| {
+                d.last_edit_date.max(layer.last_edit_date)
+            }),
             relationships: layer.relationships.clone(),
             view_filter: None,
         });

@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 fn coords(v: &Value) -> Option<Vec<Vec<f64>>> {
     v.as_array()?
         .iter()
-        .map(|p| p.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect::<Vec<_>>()))
+        .map(|p| {
+            p.as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect::<Vec<_>>())
+        })
         .collect()
 }
 
@@ -17,8 +20,14 @@ fn signed_area(ring: &[Vec<f64>]) -> f64 {
     ring.iter()
         .zip(ring.iter().cycle().skip(1))
         .map(|(a, b)| {
-            let (ax, ay) = (a.first().copied().unwrap_or(0.0), a.get(1).copied().unwrap_or(0.0));
-            let (bx, by) = (b.first().copied().unwrap_or(0.0), b.get(1).copied().unwrap_or(0.0));
+            let (ax, ay) = (
+                a.first().copied().unwrap_or(0.0),
+                a.get(1).copied().unwrap_or(0.0),
+            );
+            let (bx, by) = (
+                b.first().copied().unwrap_or(0.0),
+                b.get(1).copied().unwrap_or(0.0),
+            );
             ax * by - bx * ay
         })
         .sum()
@@ -33,7 +42,10 @@ fn oriented(mut ring: Vec<Vec<f64>>, anticlockwise: bool) -> Vec<Vec<f64>> {
 
 /// GeoJSON geometry for an Esri JSON geometry (`None` for a missing or unknown one).
 pub fn to_geojson(g: &Value) -> Value {
-    if let (Some(x), Some(y)) = (g.get("x").and_then(Value::as_f64), g.get("y").and_then(Value::as_f64)) {
+    if let (Some(x), Some(y)) = (
+        g.get("x").and_then(Value::as_f64),
+        g.get("y").and_then(Value::as_f64),
+    ) {
         return json!({"type": "Point", "coordinates": [x, y]});
     }
     if let Some(points) = g.get("points").and_then(coords) {
@@ -95,10 +107,17 @@ pub fn from_geojson(g: &Value) -> Option<Value> {
         }
         "MultiPoint" => Some(json!({"points": coords(c)?})),
         "LineString" => Some(json!({"paths": [coords(c)?]})),
-        "MultiLineString" => Some(json!({"paths": c.as_array()?.iter().filter_map(coords).collect::<Vec<_>>()})),
+        "MultiLineString" => {
+            Some(json!({"paths": c.as_array()?.iter().filter_map(coords).collect::<Vec<_>>()}))
+        }
         "Polygon" => Some(json!({"rings": rings_of(c)?})),
         "MultiPolygon" => {
-            let all: Vec<Vec<Vec<f64>>> = c.as_array()?.iter().filter_map(rings_of).flatten().collect();
+            let all: Vec<Vec<Vec<f64>>> = c
+                .as_array()?
+                .iter()
+                .filter_map(rings_of)
+                .flatten()
+                .collect();
             Some(json!({"rings": all}))
         }
         _ => None,
@@ -112,7 +131,10 @@ mod tests {
     #[test]
     fn points_lines_and_polygons_round_trip() {
         let p = json!({"x": 1.5, "y": -2.0});
-        assert_eq!(to_geojson(&p), json!({"type": "Point", "coordinates": [1.5, -2.0]}));
+        assert_eq!(
+            to_geojson(&p),
+            json!({"type": "Point", "coordinates": [1.5, -2.0]})
+        );
         assert_eq!(from_geojson(&to_geojson(&p)), Some(p));
         let line = json!({"paths": [[[0.0, 0.0], [1.0, 1.0]]]});
         assert_eq!(to_geojson(&line)["type"], "LineString");
@@ -124,7 +146,10 @@ mod tests {
         ]});
         let gj = to_geojson(&poly);
         assert_eq!(gj["type"], "Polygon");
-        assert!(signed_area(&coords(&gj["coordinates"][0]).unwrap()) > 0.0, "outer ring anticlockwise");
+        assert!(
+            signed_area(&coords(&gj["coordinates"][0]).unwrap()) > 0.0,
+            "outer ring anticlockwise"
+        );
         assert_eq!(from_geojson(&gj), Some(poly));
         let two = json!({"rings": [
             [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]],

@@ -77,14 +77,22 @@ async fn catalog_hosted(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     ok(json!({"currentVersion": 11.3, "folders": [], "services": services}))
 }
 
-async fn service_root(State(ctx): State<Arc<Ctx>>, Path(name): Path<String>, p: Params) -> ApiResult {
+async fn service_root(
+    State(ctx): State<Arc<Ctx>>,
+    Path(name): Path<String>,
+    p: Params,
+) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let st = ctx.lock();
     let svc = access::viewable(&st, &caller, &name)?;
     ok(svc.to_json(false))
 }
 
-async fn service_nested(State(ctx): State<Arc<Ctx>>, Path((name, rest)): Path<(String, String)>, p: Params) -> ApiResult {
+async fn service_nested(
+    State(ctx): State<Arc<Ctx>>,
+    Path((name, rest)): Path<(String, String)>,
+    p: Params,
+) -> ApiResult {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let is_layer = |s: &str| s.parse::<u32>().is_ok();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
@@ -97,11 +105,15 @@ async fn service_nested(State(ctx): State<Arc<Ctx>>, Path((name, rest)): Path<(S
         ([_, id], ["jobs", _]) => replica::status(&ctx, &p, &name, id),
         ([_, id], ["replicafiles", _]) => replica::download(&ctx, &p, &name, id),
         ([l, _], [_, op]) if is_layer(l) => layer_op(&ctx, &p, &name, l, op),
-        ([l, oid, _], [_, _, "attachments"]) if is_layer(l) => attachments::attachments(&ctx, &p, &name, l, oid, None),
+        ([l, oid, _], [_, _, "attachments"]) if is_layer(l) => {
+            attachments::attachments(&ctx, &p, &name, l, oid, None)
+        }
         ([l, oid, _, aid], [_, _, "attachments", _]) if is_layer(l) => {
             attachments::attachments(&ctx, &p, &name, l, oid, Some(aid))
         }
-        ([l, oid, _], [_, _, "addattachment"]) if is_layer(l) => attachments::add_attachment(&ctx, &p, &name, l, oid),
+        ([l, oid, _], [_, _, "addattachment"]) if is_layer(l) => {
+            attachments::add_attachment(&ctx, &p, &name, l, oid)
+        }
         _ => Err(invalid_url()),
     }
 }
@@ -130,7 +142,11 @@ fn all_layers(ctx: &Arc<Ctx>, p: &Params, name: &str) -> ApiResult {
     let st = ctx.lock();
     let svc = access::viewable(&st, &caller, name)?;
     let pick = |table: bool| -> Vec<Value> {
-        svc.layers.iter().filter(|l| l.is_table() == table).map(|l| l.to_json(svc, false)).collect()
+        svc.layers
+            .iter()
+            .filter(|l| l.is_table() == table)
+            .map(|l| l.to_json(svc, false))
+            .collect()
     };
     ok(json!({"layers": pick(false), "tables": pick(true)}))
 }
@@ -139,7 +155,11 @@ async fn admin_root(State(ctx): State<Arc<Ctx>>, Path(name): Path<String>, p: Pa
     admin::dispatch(&ctx, &p, &name, &[])
 }
 
-async fn admin_nested(State(ctx): State<Arc<Ctx>>, Path((name, rest)): Path<(String, String)>, p: Params) -> ApiResult {
+async fn admin_nested(
+    State(ctx): State<Arc<Ctx>>,
+    Path((name, rest)): Path<(String, String)>,
+    p: Params,
+) -> ApiResult {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     admin::dispatch(&ctx, &p, &name, &segs)
 }

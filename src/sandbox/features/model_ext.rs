@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use super::super::Ctx;
 use super::super::model::State;
 use super::super::now_ms;
 use super::super::services::{Feature, Field, Layer, Service};
-use super::super::Ctx;
 
 /// The object-id field name of every sandbox layer.
 pub const OID: &str = "OBJECTID";
@@ -21,7 +21,14 @@ pub const OID: &str = "OBJECTID";
 /// A new `{GUID}` (upper case, braces) from the state's id sequence.
 pub fn new_guid(st: &mut State) -> String {
     let h = st.new_id().to_uppercase();
-    format!("{{{}-{}-{}-{}-{}}}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{{{}-{}-{}-{}-{}}}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// `{base}/server/rest/services/Hosted/{name}/FeatureServer`.
@@ -41,7 +48,10 @@ pub fn field_json(f: &Field) -> Value {
 
 fn field_from_json(v: &Value) -> Option<Field> {
     let name = v.get("name")?.as_str()?;
-    let field_type = v.get("type").and_then(Value::as_str).unwrap_or("esriFieldTypeString");
+    let field_type = v
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("esriFieldTypeString");
     let mut f = Field::new(name, field_type);
     if let Some(a) = v.get("alias").and_then(Value::as_str) {
         f.alias = a.to_string();
@@ -55,7 +65,10 @@ fn field_from_json(v: &Value) -> Option<Field> {
 impl Feature {
     /// The object id (0 when missing).
     pub fn oid(&self) -> i64 {
-        self.attributes.get(OID).and_then(Value::as_i64).unwrap_or(0)
+        self.attributes
+            .get(OID)
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
     }
 
     /// The `GlobalID` attribute, if the layer has one.
@@ -67,7 +80,9 @@ impl Feature {
 impl Layer {
     /// The field called `name`, compared case-insensitively.
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     /// The canonical spelling of a field name.
@@ -77,7 +92,9 @@ impl Layer {
 
     /// Whether the layer has a `GlobalID` field.
     pub fn has_global_id(&self) -> bool {
-        self.fields.iter().any(|f| f.field_type == "esriFieldTypeGlobalID")
+        self.fields
+            .iter()
+            .any(|f| f.field_type == "esriFieldTypeGlobalID")
     }
 
     /// Keeps the attributes that name a field (renamed to its canonical spelling), except
@@ -87,7 +104,10 @@ impl Layer {
             .iter()
             .filter_map(|(k, v)| {
                 let f = self.field(k)?;
-                let system = matches!(f.field_type.as_str(), "esriFieldTypeOID" | "esriFieldTypeGlobalID");
+                let system = matches!(
+                    f.field_type.as_str(),
+                    "esriFieldTypeOID" | "esriFieldTypeGlobalID"
+                );
                 (!system).then(|| (f.name.clone(), v.clone()))
             })
             .collect()
@@ -116,7 +136,10 @@ impl Layer {
         let oid_pos = fields
             .iter()
             .position(|f| f.field_type == "esriFieldTypeOID")
-            .or_else(|| declared_oid.and_then(|d| fields.iter().position(|f| f.name.eq_ignore_ascii_case(d))));
+            .or_else(|| {
+                declared_oid
+                    .and_then(|d| fields.iter().position(|f| f.name.eq_ignore_ascii_case(d)))
+            });
         let original_oid = match oid_pos {
             Some(i) => fields.remove(i).name,
             None => declared_oid.unwrap_or(OID).to_string(),
@@ -125,19 +148,32 @@ impl Layer {
         let view_filter = def
             .get("viewDefinitionQuery")
             .and_then(Value::as_str)
-            .or_else(|| def.pointer("/adminLayerInfo/viewLayerDefinition/filter/where").and_then(Value::as_str))
+            .or_else(|| {
+                def.pointer("/adminLayerInfo/viewLayerDefinition/filter/where")
+                    .and_then(Value::as_str)
+            })
             .filter(|w| !w.trim().is_empty())
             .map(str::to_string);
         let layer = Layer {
             id,
-            name: def.get("name").and_then(Value::as_str).map_or_else(|| format!("Layer {id}"), str::to_string),
+            name: def
+                .get("name")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("Layer {id}"), str::to_string),
             geometry_type,
             fields,
             features: BTreeMap::new(),
             attachments: BTreeMap::new(),
-            has_attachments: def.get("hasAttachments").and_then(Value::as_bool).unwrap_or(false),
+            has_attachments: def
+                .get("hasAttachments")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             last_edit_date: now_ms(),
-            relationships: def.get("relationships").and_then(Value::as_array).cloned().unwrap_or_default(),
+            relationships: def
+                .get("relationships")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
             view_filter,
         };
         (layer, original_oid)
@@ -148,9 +184,22 @@ impl Layer {
     /// Returns the `maxRecordCount` and `capabilities` it carried (they live on the service).
     /// Drawing info, templates and other presentation keys are accepted and ignored.
     pub fn update_definition(&mut self, def: &Value) -> (Option<usize>, Option<String>) {
-        for f in def.get("fields").and_then(Value::as_array).into_iter().flatten() {
-            let Some(name) = f.get("name").and_then(Value::as_str) else { continue };
-            let Some(field) = self.fields.iter_mut().find(|x| x.name.eq_ignore_ascii_case(name)) else { continue };
+        for f in def
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(name) = f.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(field) = self
+                .fields
+                .iter_mut()
+                .find(|x| x.name.eq_ignore_ascii_case(name))
+            else {
+                continue;
+            };
             if let Some(a) = f.get("alias").and_then(Value::as_str) {
                 field.alias = a.to_string();
             }
@@ -172,15 +221,27 @@ impl Layer {
             self.view_filter = (!w.trim().is_empty()).then(|| w.to_string());
         }
         self.last_edit_date = now_ms();
-        let max = def.get("maxRecordCount").and_then(Value::as_u64).and_then(|m| usize::try_from(m).ok());
-        let caps = def.get("capabilities").and_then(Value::as_str).map(str::to_string);
+        let max = def
+            .get("maxRecordCount")
+            .and_then(Value::as_u64)
+            .and_then(|m| usize::try_from(m).ok());
+        let caps = def
+            .get("capabilities")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         (max, caps)
     }
 
     /// Adds the fields of a layer-level `addToDefinition` (`{"fields":[…]}`) that do not exist yet.
     pub fn add_fields(&mut self, def: &Value) -> usize {
         let mut added = 0;
-        for f in def.get("fields").and_then(Value::as_array).into_iter().flatten().filter_map(field_from_json) {
+        for f in def
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(field_from_json)
+        {
             if self.field(&f.name).is_none() && f.field_type != "esriFieldTypeOID" {
                 self.fields.push(f);
                 added += 1;
@@ -195,8 +256,16 @@ impl Layer {
     /// Removes the fields of a layer-level `deleteFromDefinition` (`{"fields":[{"name"}]}`),
     /// and their values. The object id cannot be removed.
     pub fn delete_fields(&mut self, def: &Value) {
-        for name in def.get("fields").and_then(Value::as_array).into_iter().flatten().filter_map(|f| f.get("name").and_then(Value::as_str)) {
-            let Some(canon) = self.canonical(name).filter(|c| c != OID) else { continue };
+        for name in def
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("name").and_then(Value::as_str))
+        {
+            let Some(canon) = self.canonical(name).filter(|c| c != OID) else {
+                continue;
+            };
             self.fields.retain(|f| f.name != canon);
             for feat in self.features.values_mut() {
                 feat.attributes.remove(&canon);
@@ -213,7 +282,12 @@ impl Service {
     }
 
     /// An empty service named `name` for item `item_id`.
-    pub fn empty(name: &str, item_id: &str, capabilities: &str, max_record_count: usize) -> Service {
+    pub fn empty(
+        name: &str,
+        item_id: &str,
+        capabilities: &str,
+        max_record_count: usize,
+    ) -> Service {
         Service {
             name: name.to_string(),
             item_id: item_id.to_string(),

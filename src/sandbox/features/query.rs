@@ -31,13 +31,17 @@ pub fn wgs84() -> Value {
 
 /// `outFields` as fields of `layer` (in layer order; the object id always included).
 pub fn out_fields<'a>(layer: &'a Layer, raw: Option<&str>) -> Result<Vec<&'a Field>, ApiError> {
-    let wanted: Vec<String> = raw.map(super::super::params::parse_list).unwrap_or_default();
+    let wanted: Vec<String> = raw
+        .map(super::super::params::parse_list)
+        .unwrap_or_default();
     if wanted.iter().any(|w| w == "*") {
         return Ok(layer.fields.iter().collect());
     }
     for w in &wanted {
         if layer.field(w).is_none() {
-            return Err(query_error(format!("'outFields' parameter is invalid: Invalid field: {w}")));
+            return Err(query_error(format!(
+                "'outFields' parameter is invalid: Invalid field: {w}"
+            )));
         }
     }
     Ok(layer
@@ -51,7 +55,12 @@ pub fn out_fields<'a>(layer: &'a Layer, raw: Option<&str>) -> Result<Vec<&'a Fie
 pub fn attributes(f: &Feature, fields: &[&Field]) -> Map<String, Value> {
     fields
         .iter()
-        .map(|fd| (fd.name.clone(), f.attributes.get(&fd.name).cloned().unwrap_or(Value::Null)))
+        .map(|fd| {
+            (
+                fd.name.clone(),
+                f.attributes.get(&fd.name).cloned().unwrap_or(Value::Null),
+            )
+        })
         .collect()
 }
 
@@ -75,12 +84,17 @@ pub fn geojson_feature(f: &Feature, fields: &[&Field], geometry: bool) -> Value 
 
 fn sort(rows: &mut [&Feature], layer: &Layer, order: Option<&str>) -> Result<(), ApiError> {
     let mut keys = Vec::new();
-    for part in order.map(super::super::params::parse_list).unwrap_or_default() {
+    for part in order
+        .map(super::super::params::parse_list)
+        .unwrap_or_default()
+    {
         let mut words = part.split_whitespace();
         let name = words.next().unwrap_or("");
-        let field = layer
-            .canonical(name)
-            .ok_or_else(|| query_error(format!("'orderByFields' parameter is invalid: Invalid field: {name}")))?;
+        let field = layer.canonical(name).ok_or_else(|| {
+            query_error(format!(
+                "'orderByFields' parameter is invalid: Invalid field: {name}"
+            ))
+        })?;
         let desc = words.next().is_some_and(|d| d.eq_ignore_ascii_case("DESC"));
         keys.push((field, desc));
     }
@@ -89,7 +103,10 @@ fn sort(rows: &mut [&Feature], layer: &Layer, order: Option<&str>) -> Result<(),
     }
     rows.sort_by(|a, b| {
         for (field, desc) in &keys {
-            let (x, y) = (Val::of(a.attributes.get(field)), Val::of(b.attributes.get(field)));
+            let (x, y) = (
+                Val::of(a.attributes.get(field)),
+                Val::of(b.attributes.get(field)),
+            );
             // NULLs sort first ascending, as in SQL Server.
             let o = match (&x, &y) {
                 (Val::Null, Val::Null) => Ordering::Equal,
@@ -112,7 +129,10 @@ pub fn query(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResu
     let caller = auth::caller(ctx, p)?;
     let format = p.get("f").unwrap_or("json").to_ascii_lowercase();
     if format == "pbf" {
-        return Err(ApiError::bad_request("Requested format 'pbf' is not supported by this service.").with_http_status());
+        return Err(ApiError::bad_request(
+            "Requested format 'pbf' is not supported by this service.",
+        )
+        .with_http_status());
     }
     let st = ctx.lock();
     let svc = access::viewable(&st, &caller, name)?;
@@ -128,7 +148,10 @@ pub fn query(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResu
         return ok(json!({"objectIdFieldName": OID, "objectIds": ids}));
     }
     let offset = usize::try_from(p.int("resultOffset")?.unwrap_or(0).max(0)).unwrap_or(0);
-    let asked = p.int("resultRecordCount")?.filter(|n| *n > 0).map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let asked = p
+        .int("resultRecordCount")?
+        .filter(|n| *n > 0)
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
     let limit = match (oids.is_some(), asked) {
         (true, None) => usize::MAX,
         (true, Some(n)) => n,
@@ -141,16 +164,25 @@ pub fn query(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> ApiResu
     let fields = out_fields(layer, p.get("outFields"))?;
     let geometry = p.flag("returnGeometry").unwrap_or(true) && !layer.is_table();
     if format == "geojson" {
-        let features: Vec<Value> = page.iter().map(|f| geojson_feature(f, &fields, geometry)).collect();
+        let features: Vec<Value> = page
+            .iter()
+            .map(|f| geojson_feature(f, &fields, geometry))
+            .collect();
         let mut body = json!({"type": "FeatureCollection", "features": features});
         if exceeded {
             body["properties"] = json!({"exceededTransferLimit": true});
         }
         let mut resp = json_response(&body);
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json; charset=utf-8"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/geo+json; charset=utf-8"),
+        );
         return Ok(resp);
     }
-    let features: Vec<Value> = page.iter().map(|f| esri_feature(f, &fields, geometry)).collect();
+    let features: Vec<Value> = page
+        .iter()
+        .map(|f| esri_feature(f, &fields, geometry))
+        .collect();
     let mut body = json!({
         "objectIdFieldName": OID,
         "uniqueIdField": {"name": OID, "isSystemMaintained": true},

@@ -29,25 +29,47 @@ fn picks(p: &Params, svc: &Service) -> Result<Vec<Pick>, ApiError> {
         None => svc.layers.iter().map(|l| l.id).collect(),
         Some(list) => list
             .iter()
-            .map(|s| s.trim().parse::<u32>().map_err(|_| ApiError::bad_request(format!("Invalid layer id: {s}"))))
+            .map(|s| {
+                s.trim()
+                    .parse::<u32>()
+                    .map_err(|_| ApiError::bad_request(format!("Invalid layer id: {s}")))
+            })
             .collect::<Result<_, _>>()?,
     };
     let queries: Value = match p.get("layerQueries") {
-        Some(raw) => serde_json::from_str(raw).map_err(|_| ApiError::bad_request("'layerQueries' parameter is invalid"))?,
+        Some(raw) => serde_json::from_str(raw)
+            .map_err(|_| ApiError::bad_request("'layerQueries' parameter is invalid"))?,
         None => Value::Null,
     };
     Ok(ids
         .into_iter()
         .map(|id| {
             let q = queries.get(id.to_string());
-            let option = q.and_then(|q| q.get("queryOption")).and_then(Value::as_str).unwrap_or("useFilter");
-            let clause = q.and_then(|q| q.get("where")).and_then(Value::as_str).filter(|_| option.eq_ignore_ascii_case("useFilter"));
-            Pick { id, clause: clause.map(str::to_string), rows: !option.eq_ignore_ascii_case("none") }
+            let option = q
+                .and_then(|q| q.get("queryOption"))
+                .and_then(Value::as_str)
+                .unwrap_or("useFilter");
+            let clause = q
+                .and_then(|q| q.get("where"))
+                .and_then(Value::as_str)
+                .filter(|_| option.eq_ignore_ascii_case("useFilter"));
+            Pick {
+                id,
+                clause: clause.map(str::to_string),
+                rows: !option.eq_ignore_ascii_case("none"),
+            }
         })
         .collect())
 }
 
-fn replica_json(ctx: &Ctx, data: &Service, url_name: &str, name: &str, id: &str, with_attachments: bool) -> Value {
+fn replica_json(
+    ctx: &Ctx,
+    data: &Service,
+    url_name: &str,
+    name: &str,
+    id: &str,
+    with_attachments: bool,
+) -> Value {
     let layers: Vec<Value> = data
         .layers
         .iter()
@@ -94,12 +116,18 @@ pub fn create_replica(ctx: &Arc<Ctx>, p: &Params, name: &str) -> ApiResult {
         "sqlite" => Some("Mobile Geodatabase"),
         "filegdb" => Some("File Geodatabase"),
         "shapefile" => Some("Shapefile"),
-        other => return Err(ApiError::bad_request(format!("Invalid dataFormat: '{other}'."))),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid dataFormat: '{other}'."
+            )));
+        }
     };
     let mut st = ctx.lock();
     let svc = access::viewable(&st, &caller, name)?;
     if !svc.can_replicate() {
-        return Err(ApiError::bad_request("Create replica operation is not supported on this service."));
+        return Err(ApiError::bad_request(
+            "Create replica operation is not supported on this service.",
+        ));
     }
     let data = extract::extract(&st, svc, &picks(p, svc)?)?;
     let (url_name, item_id) = (svc.name.clone(), svc.item_id.clone());
@@ -107,7 +135,14 @@ pub fn create_replica(ctx: &Arc<Ctx>, p: &Params, name: &str) -> ApiResult {
     let replica_id = new_guid(&mut st);
     let bytes = match kind {
         None => {
-            let v = replica_json(ctx, &data, &url_name, &replica_name, &replica_id, p.flag("returnAttachments") == Some(true));
+            let v = replica_json(
+                ctx,
+                &data,
+                &url_name,
+                &replica_name,
+                &replica_id,
+                p.flag("returnAttachments") == Some(true),
+            );
             serde_json::to_vec(&v).map_err(|e| ApiError::server_error(e.to_string()))?
         }
         Some(k) => package::write(&data, k).map_err(ApiError::server_error)?,
@@ -143,7 +178,11 @@ pub fn create_replica(ctx: &Arc<Ctx>, p: &Params, name: &str) -> ApiResult {
     }))
 }
 
-fn job_for<'a>(st: &'a super::super::model::State, svc: &Service, id: &str) -> Result<&'a Job, ApiError> {
+fn job_for<'a>(
+    st: &'a super::super::model::State,
+    svc: &Service,
+    id: &str,
+) -> Result<&'a Job, ApiError> {
     let id = id.split('.').next().unwrap_or(id);
     st.jobs
         .get(id)
@@ -187,13 +226,22 @@ pub fn download(ctx: &Arc<Ctx>, p: &Params, name: &str, id: &str) -> ApiResult {
     let caller = auth::caller(ctx, p)?;
     let st = ctx.lock();
     let svc = access::viewable(&st, &caller, name).map_err(ApiError::with_http_status)?;
-    let job = job_for(&st, svc, id).map_err(|_| ApiError::not_found("Replica file not found.").with_http_status())?;
+    let job = job_for(&st, svc, id)
+        .map_err(|_| ApiError::not_found("Replica file not found.").with_http_status())?;
     let bytes = job
         .result
         .as_ref()
         .filter(|_| now_ms() >= job.ready_at)
         .ok_or_else(|| ApiError::not_found("Replica file not found.").with_http_status())?;
     let zip = bytes.starts_with(b"PK");
-    let (ct, ext) = if zip { ("application/zip", "zip") } else { ("application/json", "json") };
-    Ok(file_response(bytes.to_vec(), ct, Some(&format!("{}_replica.{ext}", svc.name))))
+    let (ct, ext) = if zip {
+        ("application/zip", "zip")
+    } else {
+        ("application/json", "json")
+    };
+    Ok(file_response(
+        bytes.to_vec(),
+        ct,
+        Some(&format!("{}_replica.{ext}", svc.name)),
+    ))
 }

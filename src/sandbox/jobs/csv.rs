@@ -18,7 +18,9 @@ fn escape(s: &str) -> String {
 fn cell(v: Option<&Value>, date: bool) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
-        Some(Value::Number(n)) if date => n.as_i64().map_or_else(|| n.to_string(), dates::format_iso),
+        Some(Value::Number(n)) if date => {
+            n.as_i64().map_or_else(|| n.to_string(), dates::format_iso)
+        }
         Some(Value::String(s)) => escape(s),
         Some(other) => escape(&other.to_string()),
     }
@@ -37,12 +39,22 @@ pub fn write(layer: &Layer) -> String {
     for f in layer.features.values() {
         let mut row: Vec<String> = Vec::new();
         if points {
-            let coord = |k: &str| f.geometry.as_ref().and_then(|g| g.get(k)).and_then(Value::as_f64).map(|c| c.to_string()).unwrap_or_default();
+            let coord = |k: &str| {
+                f.geometry
+                    .as_ref()
+                    .and_then(|g| g.get(k))
+                    .and_then(Value::as_f64)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default()
+            };
             row.push(coord("x"));
             row.push(coord("y"));
         }
         for fd in &layer.fields {
-            row.push(cell(f.attributes.get(&fd.name), fd.field_type == "esriFieldTypeDate"));
+            row.push(cell(
+                f.attributes.get(&fd.name),
+                fd.field_type == "esriFieldTypeDate",
+            ));
         }
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -103,7 +115,14 @@ mod tests {
     #[test]
     fn parses_quotes_and_line_breaks() {
         let rows = parse("\u{feff}a,b,c\r\n1,\"x, \"\"y\"\"\",\"two\nlines\"\n\n3,,\n").unwrap();
-        assert_eq!(rows, vec![vec!["a", "b", "c"], vec!["1", "x, \"y\"", "two\nlines"], vec!["3", "", ""]]);
+        assert_eq!(
+            rows,
+            vec![
+                vec!["a", "b", "c"],
+                vec!["1", "x, \"y\"", "two\nlines"],
+                vec!["3", "", ""]
+            ]
+        );
         assert!(parse("a,\"b").is_err());
         assert_eq!(escape("plain"), "plain");
         assert_eq!(escape("a\"b"), "\"a\"\"b\"");

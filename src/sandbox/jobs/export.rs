@@ -45,7 +45,12 @@ fn format_of(name: &str) -> Result<(Kind, &'static str), ApiError> {
         "geopackage" => (Kind::Container("GeoPackage"), "GeoPackage"),
         "kml" => (Kind::Container("KML"), "KML"),
         "excel" => (Kind::Container("Microsoft Excel"), "Microsoft Excel"),
-        _ => return Err(ApiError::bad_request(format!("Invalid export format '{name}'.")).detail("'exportFormat' is not supported.")),
+        _ => {
+            return Err(
+                ApiError::bad_request(format!("Invalid export format '{name}'."))
+                    .detail("'exportFormat' is not supported."),
+            );
+        }
     })
 }
 
@@ -54,15 +59,30 @@ pub fn file_stem(title: &str) -> String {
     let s: String = title
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if s.trim().is_empty() { "export".to_string() } else { s.trim().to_string() }
+    if s.trim().is_empty() {
+        "export".to_string()
+    } else {
+        s.trim().to_string()
+    }
 }
 
 fn geojson_text(layer: &Layer) -> Vec<u8> {
     let fields: Vec<&Field> = layer.fields.iter().collect();
-    let features: Vec<Value> = layer.features.values().map(|f| geojson_feature(f, &fields, true)).collect();
-    serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features})).unwrap_or_default()
+    let features: Vec<Value> = layer
+        .features
+        .values()
+        .map(|f| geojson_feature(f, &fields, true))
+        .collect();
+    serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features}))
+        .unwrap_or_default()
 }
 
 /// Feature collection JSON (`{"layers":[{"layerDefinition","featureSet"}]}`) of `data`.
@@ -86,7 +106,12 @@ fn feature_collection(data: &Service) -> Value {
 }
 
 /// One file per layer, or a zip of them when there are several.
-fn per_layer(data: &Service, stem: &str, ext: &str, render: fn(&Layer) -> Vec<u8>) -> Result<(String, Vec<u8>), ApiError> {
+fn per_layer(
+    data: &Service,
+    stem: &str,
+    ext: &str,
+    render: fn(&Layer) -> Vec<u8>,
+) -> Result<(String, Vec<u8>), ApiError> {
     if let [only] = data.layers.as_slice() {
         return Ok((format!("{stem}.{ext}"), render(only)));
     }
@@ -100,14 +125,23 @@ fn per_layer(data: &Service, stem: &str, ext: &str, render: fn(&Layer) -> Vec<u8
 }
 
 fn build(kind: Kind, data: &Service, stem: &str) -> Result<ItemData, ApiError> {
-    let file = |(name, bytes): (String, Vec<u8>)| ItemData::File { name, content: Content::bytes(bytes) };
+    let file = |(name, bytes): (String, Vec<u8>)| ItemData::File {
+        name,
+        content: Content::bytes(bytes),
+    };
     Ok(match kind {
         Kind::GeoJson => file(per_layer(data, stem, "geojson", geojson_text)?),
-        Kind::Csv => file(per_layer(data, stem, "csv", |l| csv::write(l).into_bytes())?),
-        Kind::FeatureCollection => {
-            ItemData::Json(Arc::new(serde_json::to_vec(&feature_collection(data)).map_err(|e| ApiError::server_error(e.to_string()))?))
-        }
-        Kind::Container(label) => file((format!("{stem}.zip"), package::write(data, label).map_err(ApiError::server_error)?)),
+        Kind::Csv => file(per_layer(data, stem, "csv", |l| {
+            csv::write(l).into_bytes()
+        })?),
+        Kind::FeatureCollection => ItemData::Json(Arc::new(
+            serde_json::to_vec(&feature_collection(data))
+                .map_err(|e| ApiError::server_error(e.to_string()))?,
+        )),
+        Kind::Container(label) => file((
+            format!("{stem}.zip"),
+            package::write(data, label).map_err(ApiError::server_error)?,
+        )),
     })
 }
 
@@ -121,7 +155,8 @@ pub fn export(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
     let asked = p.require("exportFormat")?;
     let (kind, item_type) = format_of(asked)?;
     let params: Value = match p.get("exportParameters") {
-        Some(raw) => serde_json::from_str(raw).map_err(|_| ApiError::bad_request("'exportParameters' parameter is invalid"))?,
+        Some(raw) => serde_json::from_str(raw)
+            .map_err(|_| ApiError::bad_request("'exportParameters' parameter is invalid"))?,
         None => Value::Null,
     };
     let mut st = ctx.lock();
@@ -129,13 +164,21 @@ pub fn export(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
     if !can_edit(&call.caller, item) {
         return Err(ApiError::forbidden());
     }
-    let title = p.get("title").map_or_else(|| item.title.clone(), str::to_string);
+    let title = p
+        .get("title")
+        .map_or_else(|| item.title.clone(), str::to_string);
     let svc = st
         .services
         .values()
         .find(|s| s.item_id == item.id)
-        .ok_or_else(|| ApiError::bad_request(format!("Export is not supported for items of type '{}'.", item.item_type)))?;
-    let picks: Vec<Pick> = extract::picks_from_layers_json(&params).unwrap_or_else(|| extract::all_layers(svc));
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Export is not supported for items of type '{}'.",
+                item.item_type
+            ))
+        })?;
+    let picks: Vec<Pick> =
+        extract::picks_from_layers_json(&params).unwrap_or_else(|| extract::all_layers(svc));
     let data = extract::extract(&st, svc, &picks)?;
     let data = build(kind, &data, &file_stem(&title))?;
     let new_id = st.new_id();

@@ -58,10 +58,18 @@ pub fn status(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
         if st.upload_parts.contains_key(id) {
             return ok(json!({"status": "partial", "statusMessage": "partial", "itemId": id}));
         }
-        if let Some(job) = st.jobs.values().find(|j| j.item_id == id && j.ready_at > now && j.failure.is_none()) {
-            return ok(json!({"status": "processing", "statusMessage": "processing", "itemId": id, "jobType": job.kind}));
+        if let Some(job) = st
+            .jobs
+            .values()
+            .find(|j| j.item_id == id && j.ready_at > now && j.failure.is_none())
+        {
+            return ok(
+                json!({"status": "processing", "statusMessage": "processing", "itemId": id, "jobType": job.kind}),
+            );
         }
-        return ok(json!({"status": "completed", "statusMessage": "completed", "itemId": id, "id": id}));
+        return ok(
+            json!({"status": "completed", "statusMessage": "completed", "itemId": id, "id": id}),
+        );
     };
     let job = st
         .jobs

@@ -24,7 +24,8 @@ pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in files {
-        w.start_file(name.as_str(), opts).map_err(|e| e.to_string())?;
+        w.start_file(name.as_str(), opts)
+            .map_err(|e| e.to_string())?;
         w.write_all(bytes).map_err(|e| e.to_string())?;
     }
     Ok(w.finish().map_err(|e| e.to_string())?.into_inner())
@@ -32,7 +33,8 @@ pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
 
 /// The members of a zip, by name.
 pub fn unzip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a zip file: {e}"))?;
+    let mut z =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a zip file: {e}"))?;
     let mut out = BTreeMap::new();
     for i in 0..z.len() {
         let mut f = z.by_index(i).map_err(|e| e.to_string())?;
@@ -86,35 +88,64 @@ pub fn write(svc: &Service, kind: &str) -> Result<Vec<u8>, String> {
          only by the agol-backup sandbox (publish it back to the sandbox to restore it).\r\n"
     );
     let json = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
-    zip_files(&[("README.txt".to_string(), readme.into_bytes()), (MEMBER.to_string(), json)])
+    zip_files(&[
+        ("README.txt".to_string(), readme.into_bytes()),
+        (MEMBER.to_string(), json),
+    ])
 }
 
 fn read_layer(v: &Value, fallback_id: u32) -> Result<Layer, String> {
     let def = v.get("definition").ok_or("layer without definition")?;
     let (mut layer, oid_name) = Layer::from_definition(def, fallback_id);
-    for f in v.get("features").and_then(Value::as_array).into_iter().flatten() {
-        let mut attributes = f.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default();
+    for f in v
+        .get("features")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let mut attributes = f
+            .get("attributes")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         if let Some(oid) = attributes.remove(&oid_name) {
             attributes.insert("OBJECTID".into(), oid);
         }
-        let feature = Feature { attributes, geometry: f.get("geometry").filter(|g| !g.is_null()).cloned() };
+        let feature = Feature {
+            attributes,
+            geometry: f.get("geometry").filter(|g| !g.is_null()).cloned(),
+        };
         let oid = feature.oid();
         if oid <= 0 {
             return Err("feature without object id".into());
         }
         layer.features.insert(oid, feature);
     }
-    for a in v.get("attachments").and_then(Value::as_array).into_iter().flatten() {
+    for a in v
+        .get("attachments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let text = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        let parent = a.get("parentObjectId").and_then(Value::as_i64).ok_or("attachment without parent")?;
-        let data = STANDARD.decode(text("data")).map_err(|e| format!("bad attachment data: {e}"))?;
-        layer.attachments.entry(parent).or_default().push(Attachment {
-            id: a.get("id").and_then(Value::as_i64).unwrap_or(0),
-            global_id: text("globalId"),
-            name: text("name"),
-            content_type: text("contentType"),
-            data: Arc::new(data),
-        });
+        let parent = a
+            .get("parentObjectId")
+            .and_then(Value::as_i64)
+            .ok_or("attachment without parent")?;
+        let data = STANDARD
+            .decode(text("data"))
+            .map_err(|e| format!("bad attachment data: {e}"))?;
+        layer
+            .attachments
+            .entry(parent)
+            .or_default()
+            .push(Attachment {
+                id: a.get("id").and_then(Value::as_i64).unwrap_or(0),
+                global_id: text("globalId"),
+                name: text("name"),
+                content_type: text("contentType"),
+                data: Arc::new(data),
+            });
     }
     Ok(layer)
 }
@@ -126,19 +157,36 @@ pub fn read(bytes: &[u8]) -> Result<Service, String> {
     let raw = members.get(MEMBER).ok_or_else(|| {
         format!("the file is not a sandbox export (no {MEMBER}); the sandbox can only publish geodatabases it exported itself")
     })?;
-    let v: Value = serde_json::from_slice(raw).map_err(|e| format!("{MEMBER} is not valid JSON: {e}"))?;
+    let v: Value =
+        serde_json::from_slice(raw).map_err(|e| format!("{MEMBER} is not valid JSON: {e}"))?;
     if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(format!("{MEMBER} is not an {FORMAT} document"));
     }
     let mut svc = Service::empty(
         v.get("name").and_then(Value::as_str).unwrap_or("export"),
         "",
-        v.get("capabilities").and_then(Value::as_str).unwrap_or("Query"),
-        v.get("maxRecordCount").and_then(Value::as_u64).and_then(|m| usize::try_from(m).ok()).unwrap_or(2000),
+        v.get("capabilities")
+            .and_then(Value::as_str)
+            .unwrap_or("Query"),
+        v.get("maxRecordCount")
+            .and_then(Value::as_u64)
+            .and_then(|m| usize::try_from(m).ok())
+            .unwrap_or(2000),
     );
-    svc.description = v.get("description").and_then(Value::as_str).unwrap_or("").to_string();
-    for (i, l) in v.get("layers").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        svc.layers.push(read_layer(l, u32::try_from(i).unwrap_or(0))?);
+    svc.description = v
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    for (i, l) in v
+        .get("layers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        svc.layers
+            .push(read_layer(l, u32::try_from(i).unwrap_or(0))?);
     }
     Ok(svc)
 }
@@ -154,7 +202,10 @@ mod tests {
             id: 0,
             name: "Pts".into(),
             geometry_type: Some("esriGeometryPoint".into()),
-            fields: vec![Field::new("OBJECTID", "esriFieldTypeOID"), Field::new("NAME", "esriFieldTypeString")],
+            fields: vec![
+                Field::new("OBJECTID", "esriFieldTypeOID"),
+                Field::new("NAME", "esriFieldTypeString"),
+            ],
             features: BTreeMap::new(),
             attachments: BTreeMap::new(),
             has_attachments: true,
@@ -162,9 +213,27 @@ mod tests {
             relationships: Vec::new(),
             view_filter: None,
         };
-        let attrs = json!({"OBJECTID": 3, "NAME": "a"}).as_object().cloned().unwrap();
-        layer.features.insert(3, Feature { attributes: attrs, geometry: Some(json!({"x": 1.0, "y": 2.0})) });
-        layer.attachments.insert(3, vec![Attachment { id: 1, global_id: "{G}".into(), name: "p.jpg".into(), content_type: "image/jpeg".into(), data: Arc::new(vec![1, 2, 3]) }]);
+        let attrs = json!({"OBJECTID": 3, "NAME": "a"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        layer.features.insert(
+            3,
+            Feature {
+                attributes: attrs,
+                geometry: Some(json!({"x": 1.0, "y": 2.0})),
+            },
+        );
+        layer.attachments.insert(
+            3,
+            vec![Attachment {
+                id: 1,
+                global_id: "{G}".into(),
+                name: "p.jpg".into(),
+                content_type: "image/jpeg".into(),
+                data: Arc::new(vec![1, 2, 3]),
+            }],
+        );
         let mut svc = Service::empty("S", "i", "Query,Extract", 200);
         svc.layers.push(layer);
         let bytes = write(&svc, "File Geodatabase").unwrap();

@@ -37,12 +37,22 @@ pub fn name_from_title(title: &str) -> String {
             out.push('_');
         }
     }
-    if out.trim_matches('_').is_empty() { "service".to_string() } else { out }
+    if out.trim_matches('_').is_empty() {
+        "service".to_string()
+    } else {
+        out
+    }
 }
 
 fn check_publisher(call: &UserCall) -> Result<(), ApiError> {
     let me = call.caller.require()?;
-    let publisher = matches!(&call.caller, super::super::auth::Caller::User { role: Role::Admin | Role::Publisher, .. });
+    let publisher = matches!(
+        &call.caller,
+        super::super::auth::Caller::User {
+            role: Role::Admin | Role::Publisher,
+            ..
+        }
+    );
     if me != call.user || !publisher {
         return Err(ApiError::forbidden());
     }
@@ -51,9 +61,9 @@ fn check_publisher(call: &UserCall) -> Result<(), ApiError> {
 
 fn check_folder(st: &State, call: &UserCall) -> Result<(), ApiError> {
     match &call.folder {
-        Some(f) if !st.folders.get(f).is_some_and(|fo| fo.owner == call.user) => {
-            Err(ApiError::bad_request(format!("Folder '{f}' does not exist.")))
-        }
+        Some(f) if st.folders.get(f).is_none_or(|fo| fo.owner != call.user) => Err(
+            ApiError::bad_request(format!("Folder '{f}' does not exist.")),
+        ),
         _ => Ok(()),
     }
 }
@@ -80,8 +90,16 @@ fn name_error(st: &State, name: &str) -> String {
 fn item_id_to_create(st: &mut State, p: &Params) -> Result<String, ApiError> {
     match p.get("itemIdToCreate") {
         None => Ok(st.new_id()),
-        Some(id) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) && !st.items.contains_key(id) => Ok(id.to_ascii_lowercase()),
-        Some(id) => Err(ApiError::bad_request(format!("Unable to create item with id '{id}': it is not a free 32-character hex id."))),
+        Some(id)
+            if id.len() == 32
+                && id.bytes().all(|b| b.is_ascii_hexdigit())
+                && !st.items.contains_key(id) =>
+        {
+            Ok(id.to_ascii_lowercase())
+        }
+        Some(id) => Err(ApiError::bad_request(format!(
+            "Unable to create item with id '{id}': it is not a free 32-character hex id."
+        ))),
     }
 }
 
@@ -90,10 +108,17 @@ fn service_item(ctx: &Ctx, call: &UserCall, id: &str, name: &str, title: &str, v
     let mut it = Item::new(id, &call.user, title, "Feature Service", now_ms());
     it.folder = call.folder.clone();
     it.url = Some(service_url(ctx, name));
-    it.type_keywords = ["ArcGIS Server", "Data", "Feature Access", "Feature Service", "Service", "Hosted Service"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
+    it.type_keywords = [
+        "ArcGIS Server",
+        "Data",
+        "Feature Access",
+        "Feature Service",
+        "Service",
+        "Hosted Service",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
     if view {
         it.type_keywords.push("View Service".into());
     }
@@ -102,20 +127,34 @@ fn service_item(ctx: &Ctx, call: &UserCall, id: &str, name: &str, title: &str, v
 }
 
 fn publish_error(message: &str) -> ApiResult {
-    ok(json!({"services": [{"type": "Feature Service", "serviceurl": "", "success": false,
-        "error": {"code": 400, "message": message, "details": []}}]}))
+    ok(
+        json!({"services": [{"type": "Feature Service", "serviceurl": "", "success": false,
+        "error": {"code": 400, "message": message, "details": []}}]}),
+    )
 }
 
 fn source_bytes(item: &Item) -> Result<Arc<Vec<u8>>, String> {
     match &item.data {
-        ItemData::File { content: Content::Bytes(b), .. } | ItemData::Json(b) => Ok(b.clone()),
-        ItemData::File { content: Content::Generated { .. }, .. } => Err("the item's file cannot be read as data to publish".into()),
+        ItemData::File {
+            content: Content::Bytes(b),
+            ..
+        }
+        | ItemData::Json(b) => Ok(b.clone()),
+        ItemData::File {
+            content: Content::Generated { .. },
+            ..
+        } => Err("the item's file cannot be read as data to publish".into()),
         ItemData::Empty => Err("the item has no data to publish".into()),
     }
 }
 
 /// Reads the source into a service (layers, description) according to `fileType`.
-fn read_source(file_type: &str, bytes: &[u8], name: &str, params: &Value) -> Result<Service, String> {
+fn read_source(
+    file_type: &str,
+    bytes: &[u8],
+    name: &str,
+    params: &Value,
+) -> Result<Service, String> {
     let mut svc = Service::empty(name, "", "Query", 2000);
     match file_type.to_ascii_lowercase().as_str() {
         "filegeodatabase" | "shapefile" | "geopackage" | "excel" | "kml" => {
@@ -126,9 +165,17 @@ fn read_source(file_type: &str, bytes: &[u8], name: &str, params: &Value) -> Res
         "csv" => svc.layers.push(readers::from_csv(bytes, name, params)?),
         "geojson" => svc.layers.push(readers::from_geojson(bytes, name)?),
         "featurecollection" => svc.layers = readers::from_feature_collection(bytes)?,
-        other => return Err(format!("Publishing from fileType '{other}' is not supported by the sandbox.")),
+        other => {
+            return Err(format!(
+                "Publishing from fileType '{other}' is not supported by the sandbox."
+            ));
+        }
     }
-    if let Some(c) = params.pointer("/layerInfo/capabilities").or_else(|| params.get("capabilities")).and_then(Value::as_str) {
+    if let Some(c) = params
+        .pointer("/layerInfo/capabilities")
+        .or_else(|| params.get("capabilities"))
+        .and_then(Value::as_str)
+    {
         svc.capabilities = c.to_string();
     }
     if let Some(m) = params.get("maxRecordCount").and_then(Value::as_u64) {
@@ -143,17 +190,31 @@ fn read_source(file_type: &str, bytes: &[u8], name: &str, params: &Value) -> Res
 fn published(ctx: &Ctx, name: &str, size: usize, job: &str, item_id: &str) -> ApiResult {
     let url = service_url(ctx, name);
     let encoded = url.replace(' ', "%20");
-    ok(json!({"services": [{"type": "Feature Service", "serviceurl": url, "size": size, "jobId": job,
-        "serviceItemId": item_id, "encodedServiceURL": encoded, "serviceName": name}]}))
+    ok(
+        json!({"services": [{"type": "Feature Service", "serviceurl": url, "size": size, "jobId": job,
+        "serviceItemId": item_id, "encodedServiceURL": encoded, "serviceName": name}]}),
+    )
 }
 
 /// The service an `overwrite` replaces: the caller's service published from `source`.
-fn overwrite_target(st: &State, call: &UserCall, source: &str, name: Option<&str>) -> Option<String> {
+fn overwrite_target(
+    st: &State,
+    call: &UserCall,
+    source: &str,
+    name: Option<&str>,
+) -> Option<String> {
     st.services
         .values()
-        .filter(|s| st.items.get(&s.item_id).is_some_and(|i| can_edit(&call.caller, i)))
+        .filter(|s| {
+            st.items
+                .get(&s.item_id)
+                .is_some_and(|i| can_edit(&call.caller, i))
+        })
         .find(|s| {
-            let related = st.relationships.iter().any(|r| r.origin == s.item_id && r.dest == source && r.kind == "Service2Data");
+            let related = st
+                .relationships
+                .iter()
+                .any(|r| r.origin == s.item_id && r.dest == source && r.kind == "Service2Data");
             related || name.is_some_and(|n| s.name.eq_ignore_ascii_case(n))
         })
         .map(|s| s.name.clone())
@@ -171,9 +232,16 @@ pub fn publish(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
     let mut st = ctx.lock();
     check_folder(&st, call)?;
     let src = visible_item(&st, &call.caller, &source_id)?;
-    let given = params.get("name").and_then(Value::as_str).filter(|n| !n.trim().is_empty());
+    let given = params
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty());
     let name = name_from_title(given.unwrap_or(&src.title));
-    let (title, tags, snippet) = (src.title.clone(), src.tags.clone(), src.extra.get("snippet").cloned());
+    let (title, tags, snippet) = (
+        src.title.clone(),
+        src.tags.clone(),
+        src.extra.get("snippet").cloned(),
+    );
     let bytes = match source_bytes(src) {
         Ok(b) => b,
         Err(e) => return publish_error(&e),
@@ -206,7 +274,11 @@ pub fn publish(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
     svc.item_id = item_id.clone();
     st.items.insert(item_id.clone(), item);
     st.services.insert(name.clone(), svc);
-    st.relationships.insert(Relationship { origin: item_id.clone(), dest: source_id, kind: "Service2Data".into() });
+    st.relationships.insert(Relationship {
+        origin: item_id.clone(),
+        dest: source_id,
+        kind: "Service2Data".into(),
+    });
     let job = new_job(ctx, &mut st, "publish", &item_id);
     published(ctx, &name, bytes.len(), &job, &item_id)
 }
@@ -223,26 +295,49 @@ pub fn create_service(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult 
         .ok_or_else(|| ApiError::bad_request("'name' must be specified in 'createParameters'."))?
         .to_string();
     if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        return Err(ApiError::bad_request(format!("Service name '{name}' is not valid: use letters, digits and '_' only.")));
+        return Err(ApiError::bad_request(format!(
+            "Service name '{name}' is not valid: use letters, digits and '_' only."
+        )));
     }
     let output = p.get("outputType").unwrap_or("featureService");
     if !output.eq_ignore_ascii_case("featureService") {
-        return Err(ApiError::bad_request(format!("outputType '{output}' is not supported by the sandbox.")));
+        return Err(ApiError::bad_request(format!(
+            "outputType '{output}' is not supported by the sandbox."
+        )));
     }
-    let is_view = p.flag("isView") == Some(true) || cp.get("isView").and_then(Value::as_bool) == Some(true);
+    let is_view =
+        p.flag("isView") == Some(true) || cp.get("isView").and_then(Value::as_bool) == Some(true);
     let mut st = ctx.lock();
     check_folder(&st, call)?;
     if name_taken(&st, &name) {
         return Err(ApiError::bad_request(name_error(&st, &name)));
     }
     let item_id = item_id_to_create(&mut st, p)?;
-    let caps = cp.get("capabilities").and_then(Value::as_str).unwrap_or("Query");
-    let max = cp.get("maxRecordCount").and_then(Value::as_u64).and_then(|m| usize::try_from(m).ok()).unwrap_or(2000);
+    let caps = cp
+        .get("capabilities")
+        .and_then(Value::as_str)
+        .unwrap_or("Query");
+    let max = cp
+        .get("maxRecordCount")
+        .and_then(Value::as_u64)
+        .and_then(|m| usize::try_from(m).ok())
+        .unwrap_or(2000);
     let mut svc = Service::empty(&name, &item_id, caps, max.max(1));
-    svc.description = cp.get("serviceDescription").and_then(Value::as_str).unwrap_or("").to_string();
+    svc.description = cp
+        .get("serviceDescription")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     // A view has no source until its layers arrive through addToDefinition.
     svc.view_of = is_view.then(String::new);
-    let mut item = service_item(ctx, call, &item_id, &name, p.get("title").unwrap_or(&name), is_view);
+    let mut item = service_item(
+        ctx,
+        call,
+        &item_id,
+        &name,
+        p.get("title").unwrap_or(&name),
+        is_view,
+    );
     item.tags = p.list("tags").unwrap_or_default();
     for key in ["snippet", "description"] {
         if let Some(v) = p.get(key) {

@@ -31,7 +31,16 @@ fn empty_layer(name: &str, geometry_type: Option<&str>, fields: Vec<Field>) -> L
 
 /// A field name ArcGIS accepts, unique among `taken`.
 fn field_name(raw: &str, taken: &[String]) -> String {
-    let mut base: String = raw.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut base: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
         base = format!("F_{base}");
     }
@@ -47,7 +56,11 @@ fn field_name(raw: &str, taken: &[String]) -> String {
 /// The narrowest field type holding every JSON value of a column.
 fn infer_json(values: &[&Value]) -> &'static str {
     let present: Vec<&&Value> = values.iter().filter(|v| !v.is_null()).collect();
-    if !present.is_empty() && present.iter().all(|v| v.as_i64().is_some_and(|i| i32::try_from(i).is_ok())) {
+    if !present.is_empty()
+        && present
+            .iter()
+            .all(|v| v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()))
+    {
         "esriFieldTypeInteger"
     } else if !present.is_empty() && present.iter().all(|v| v.is_number()) {
         "esriFieldTypeDouble"
@@ -67,9 +80,14 @@ fn json_cell(v: &Value, field_type: &str) -> Value {
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature) as one layer named `name`.
 pub fn from_geojson(bytes: &[u8], name: &str) -> Result<Layer, String> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("the file is not valid GeoJSON: {e}"))?;
+    let v: Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("the file is not valid GeoJSON: {e}"))?;
     let features: Vec<Value> = match v.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => v.get("features").and_then(Value::as_array).cloned().unwrap_or_default(),
+        Some("FeatureCollection") => v
+            .get("features")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
         Some("Feature") => vec![v.clone()],
         _ => return Err("the file is not a GeoJSON FeatureCollection".into()),
     };
@@ -80,7 +98,12 @@ pub fn from_geojson(bytes: &[u8], name: &str) -> Result<Layer, String> {
         .transpose()?;
     let mut keys: Vec<String> = Vec::new();
     for f in &features {
-        for k in f.get("properties").and_then(Value::as_object).into_iter().flat_map(Map::keys) {
+        for k in f
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(Map::keys)
+        {
             if !keys.contains(k) {
                 keys.push(k.clone());
             }
@@ -92,7 +115,11 @@ pub fn from_geojson(bytes: &[u8], name: &str) -> Result<Layer, String> {
     for k in &keys {
         let values: Vec<&Value> = features
             .iter()
-            .map(|f| f.get("properties").and_then(|p| p.get(k)).unwrap_or(&Value::Null))
+            .map(|f| {
+                f.get("properties")
+                    .and_then(|p| p.get(k))
+                    .unwrap_or(&Value::Null)
+            })
             .collect();
         let name = field_name(k, &names);
         let ft = infer_json(&values);
@@ -107,17 +134,29 @@ pub fn from_geojson(bytes: &[u8], name: &str) -> Result<Layer, String> {
         attributes.insert(OID.into(), json!(oid));
         let props = f.get("properties").and_then(Value::as_object);
         for (key, field, ft) in &columns {
-            attributes.insert(field.clone(), json_cell(props.and_then(|p| p.get(key)).unwrap_or(&Value::Null), ft));
+            attributes.insert(
+                field.clone(),
+                json_cell(props.and_then(|p| p.get(key)).unwrap_or(&Value::Null), ft),
+            );
         }
         let geometry = f.get("geometry").filter(|g| !g.is_null()).map(|g| {
-            let t = g.get("type").and_then(Value::as_str).and_then(geojson::esri_type);
+            let t = g
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(geojson::esri_type);
             match (geojson::from_geojson(g), t == geometry_type) {
                 (Some(e), true) => Ok(e),
                 _ => Err(format!("feature {oid} has a geometry of another type")),
             }
         });
         let geometry = geometry.transpose()?;
-        layer.features.insert(oid, Feature { attributes, geometry });
+        layer.features.insert(
+            oid,
+            Feature {
+                attributes,
+                geometry,
+            },
+        );
     }
     Ok(layer)
 }
@@ -128,7 +167,10 @@ fn infer_text(values: &[&str]) -> &'static str {
         "esriFieldTypeString"
     } else if present.iter().all(|v| v.trim().parse::<i32>().is_ok()) {
         "esriFieldTypeInteger"
-    } else if present.iter().all(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite)) {
+    } else if present
+        .iter()
+        .all(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite))
+    {
         "esriFieldTypeDouble"
     } else if present.iter().all(|v| dates::parse_iso(v).is_some()) {
         "esriFieldTypeDate"
@@ -154,20 +196,40 @@ fn find_column(header: &[String], given: Option<&str>, candidates: &[&str]) -> O
     if let Some(g) = given {
         return header.iter().position(|h| h.eq_ignore_ascii_case(g));
     }
-    candidates.iter().find_map(|c| header.iter().position(|h| h.trim().eq_ignore_ascii_case(c)))
+    candidates
+        .iter()
+        .find_map(|c| header.iter().position(|h| h.trim().eq_ignore_ascii_case(c)))
 }
 
 /// Reads CSV text as one layer named `name`; `params` may name the coordinate columns
 /// (`latitudeFieldName`/`longitudeFieldName`) or say `locationType: none` for a table.
 pub fn from_csv(bytes: &[u8], name: &str, params: &Value) -> Result<Layer, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "the CSV file is not UTF-8 text".to_string())?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| "the CSV file is not UTF-8 text".to_string())?;
     let mut rows = csv::parse(text)?.into_iter();
     let header = rows.next().ok_or("the CSV file is empty")?;
     let rows: Vec<Vec<String>> = rows.collect();
     let text_param = |k: &str| params.get(k).and_then(Value::as_str);
     let located = !text_param("locationType").is_some_and(|t| t.eq_ignore_ascii_case("none"));
-    let lat = find_column(&header, text_param("latitudeFieldName"), &["latitude", "lat", "y", "point_y", "ycoord", "y_coord"]);
-    let lon = find_column(&header, text_param("longitudeFieldName"), &["longitude", "lon", "long", "lng", "x", "point_x", "xcoord", "x_coord"]);
+    let lat = find_column(
+        &header,
+        text_param("latitudeFieldName"),
+        &["latitude", "lat", "y", "point_y", "ycoord", "y_coord"],
+    );
+    let lon = find_column(
+        &header,
+        text_param("longitudeFieldName"),
+        &[
+            "longitude",
+            "lon",
+            "long",
+            "lng",
+            "x",
+            "point_x",
+            "xcoord",
+            "x_coord",
+        ],
+    );
     let coords = match (lat, lon) {
         (Some(a), Some(b)) if located => Some((a, b)),
         _ => None,
@@ -176,7 +238,10 @@ pub fn from_csv(bytes: &[u8], name: &str, params: &Value) -> Result<Layer, Strin
     let mut names: Vec<String> = vec![OID.to_string()];
     let mut types = Vec::new();
     for (i, h) in header.iter().enumerate() {
-        let values: Vec<&str> = rows.iter().map(|r| r.get(i).map_or("", String::as_str)).collect();
+        let values: Vec<&str> = rows
+            .iter()
+            .map(|r| r.get(i).map_or("", String::as_str))
+            .collect();
         let ft = infer_text(&values);
         let n = field_name(h.trim(), &names);
         names.push(n.clone());
@@ -190,13 +255,22 @@ pub fn from_csv(bytes: &[u8], name: &str, params: &Value) -> Result<Layer, Strin
         let mut attributes = Map::new();
         attributes.insert(OID.into(), json!(oid));
         for (j, (n, ft)) in types.iter().enumerate() {
-            attributes.insert(n.clone(), text_cell(r.get(j).map_or("", String::as_str), ft));
+            attributes.insert(
+                n.clone(),
+                text_cell(r.get(j).map_or("", String::as_str), ft),
+            );
         }
         let geometry = coords.and_then(|(a, b)| {
             let num = |k: usize| r.get(k).and_then(|s| s.trim().parse::<f64>().ok());
             Some(json!({"x": num(b)?, "y": num(a)?}))
         });
-        layer.features.insert(oid, Feature { attributes, geometry });
+        layer.features.insert(
+            oid,
+            Feature {
+                attributes,
+                geometry,
+            },
+        );
     }
     Ok(layer)
 }
@@ -204,7 +278,8 @@ pub fn from_csv(bytes: &[u8], name: &str, params: &Value) -> Result<Layer, Strin
 /// Reads feature collection JSON (`{"layers":[{"layerDefinition","featureSet"}]}`, possibly
 /// under `featureCollection`) as layers.
 pub fn from_feature_collection(bytes: &[u8]) -> Result<Vec<Layer>, String> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("the feature collection is not valid JSON: {e}"))?;
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("the feature collection is not valid JSON: {e}"))?;
     let layers = v
         .get("layers")
         .or_else(|| v.pointer("/featureCollection/layers"))
@@ -212,12 +287,22 @@ pub fn from_feature_collection(bytes: &[u8]) -> Result<Vec<Layer>, String> {
         .ok_or("the feature collection has no layers")?;
     let mut out = Vec::new();
     for (i, l) in layers.iter().enumerate() {
-        let def = l.get("layerDefinition").ok_or("a layer has no layerDefinition")?;
+        let def = l
+            .get("layerDefinition")
+            .ok_or("a layer has no layerDefinition")?;
         let (mut layer, oid_name) = Layer::from_definition(def, u32::try_from(i).unwrap_or(0));
         layer.id = u32::try_from(i).unwrap_or(0);
-        let features = l.pointer("/featureSet/features").and_then(Value::as_array).cloned().unwrap_or_default();
+        let features = l
+            .pointer("/featureSet/features")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for f in &features {
-            let mut attributes = f.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default();
+            let mut attributes = f
+                .get("attributes")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             let oid = attributes
                 .remove(&oid_name)
                 .and_then(|v| v.as_i64())
@@ -225,7 +310,13 @@ pub fn from_feature_collection(bytes: &[u8]) -> Result<Vec<Layer>, String> {
                 .unwrap_or_else(|| layer.next_oid());
             attributes.insert(OID.into(), json!(oid));
             let geometry = f.get("geometry").filter(|g| g.is_object()).cloned();
-            layer.features.insert(oid, Feature { attributes, geometry });
+            layer.features.insert(
+                oid,
+                Feature {
+                    attributes,
+                    geometry,
+                },
+            );
         }
         out.push(layer);
     }
@@ -242,7 +333,10 @@ mod tests {
         let l = from_csv(csv, "Pts", &Value::Null).unwrap();
         assert_eq!(l.geometry_type.as_deref(), Some("esriGeometryPoint"));
         assert_eq!(l.features.len(), 2);
-        assert_eq!(l.features[&1].geometry, Some(json!({"x": -73.5, "y": 45.5})));
+        assert_eq!(
+            l.features[&1].geometry,
+            Some(json!({"x": -73.5, "y": 45.5}))
+        );
         assert_eq!(l.field("Count").unwrap().field_type, "esriFieldTypeInteger");
         assert_eq!(l.field("When").unwrap().field_type, "esriFieldTypeDate");
         assert_eq!(l.field("Lat").unwrap().field_type, "esriFieldTypeDouble");
