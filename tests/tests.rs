@@ -5,4 +5,5 @@ mod support;
 
 mod sandbox_core;
 mod sandbox_faults;
+mod sandbox_items;
 mod sandbox_oauth;
