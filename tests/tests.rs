@@ -7,3 +7,4 @@ mod sandbox_core;
 mod sandbox_faults;
 mod sandbox_items;
 mod sandbox_oauth;
+mod sandbox_writes;
