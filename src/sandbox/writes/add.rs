@@ -96,8 +96,9 @@ pub(super) fn add_part(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult
     let bytes = match p.any_file() {
         Some(f) => f.bytes.to_vec(),
         None => p
-            .get("file")
-            .map(|t| t.as_bytes().to_vec())
+            .raw("file")
+            .map(|b| b.to_vec())
+            .or_else(|| p.get("file").map(|t| t.as_bytes().to_vec()))
             .ok_or_else(|| ApiError::bad_request("A file part must be sent with addPart."))?,
     };
     let parts = st
