@@ -6,6 +6,11 @@ use agol_backup::sandbox::{self, SandboxConfig};
 use agol_backup::ui::monitor::{ItemRow, Monitor, MonitorData};
 
 fn main() -> anyhow::Result<()> {
+    if let Some(arg) = std::env::args().skip(1).find(|a| a != "--sandbox") {
+        anyhow::bail!(
+            "unknown argument '{arg}'. Usage: agol-backup --sandbox (opens the window on the demo sandbox portal)"
+        );
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     let cfg = SandboxConfig {
         addr: "127.0.0.1:0".parse()?,

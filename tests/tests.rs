@@ -1,8 +1,11 @@
 //! The one integration-test binary: each module tests one area against the in-process sandbox.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod support;
 
 mod sandbox_core;
 mod sandbox_faults;
 mod sandbox_features;
+mod sandbox_items;
 mod sandbox_oauth;
+mod sandbox_writes;

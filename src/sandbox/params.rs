@@ -26,6 +26,7 @@ pub struct Upload {
 pub struct Params {
     fields: HashMap<String, String>,
     files: HashMap<String, Upload>,
+    raw: HashMap<String, Bytes>,
     /// Request headers.
     pub headers: HeaderMap,
     /// `GET`, `POST` ...
@@ -87,6 +88,12 @@ impl Params {
     /// Any file part (for parts whose name clients choose freely, like addPart's).
     pub fn any_file(&self) -> Option<&Upload> {
         self.files.values().next()
+    }
+
+    /// The exact bytes of a multipart part sent without a file name (text fields are decoded
+    /// lossily; binary data sent that way must be read from here).
+    pub fn raw(&self, name: &str) -> Option<&Bytes> {
+        self.raw.get(&name.to_ascii_lowercase())
     }
 
     /// Sets a field (tests and internal re-dispatch).
@@ -179,7 +186,8 @@ impl<S: Send + Sync> FromRequest<S> for Params {
                     }
                     None => {
                         p.fields
-                            .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                            .insert(name.clone(), String::from_utf8_lossy(&bytes).into_owned());
+                        p.raw.insert(name, bytes);
                     }
                 }
             }
