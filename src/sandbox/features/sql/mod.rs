@@ -61,6 +61,7 @@ pub fn compare(a: &Val, b: &Val) -> Option<Ordering> {
     }
 }
 
+/// A parsed `where` clause.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     expr: Expr,

@@ -308,8 +308,6 @@ impl Parser {
     }
 }
 
-/// A parsed `where` clause.
-
 /// Parses a whole clause; an empty one is `TRUE`.
 pub(super) fn parse(s: &str) -> Result<Expr, String> {
     let toks = tokenize(s)?;
