@@ -195,23 +195,3 @@ pub fn visible_item<'a>(st: &'a Store, caller: &Caller, id: &str) -> Result<&'a 
         .filter(|i| can_view(st, caller, i))
         .ok_or_else(|| ApiError::item_not_found(id))
 }
-
-/// The item if `caller` may change it; 403 if visible but not editable.
-pub fn editable_item<'a>(
-    st: &'a mut Store,
-    caller: &Caller,
-    id: &str,
-) -> Result<&'a mut Item, ApiError> {
-    let visible = st.items.get(id).is_some_and(|i| can_view(st, caller, i));
-    if !visible {
-        return Err(ApiError::item_not_found(id));
-    }
-    let item = st
-        .items
-        .get_mut(id)
-        .ok_or_else(|| ApiError::item_not_found(id))?;
-    if !can_edit(caller, item) {
-        return Err(ApiError::forbidden());
-    }
-    Ok(item)
-}

@@ -96,15 +96,11 @@ impl Params {
         self.raw.get(&name.to_ascii_lowercase())
     }
 
-    /// Sets a field (tests and internal re-dispatch).
+    /// Sets a field (tests).
+    #[cfg(test)]
     pub fn set(&mut self, name: &str, value: &str) {
         self.fields
             .insert(name.to_ascii_lowercase(), value.to_string());
-    }
-
-    /// True when the caller asked for JSON (`f=json` or `f=pjson`).
-    pub fn wants_json(&self) -> bool {
-        matches!(self.get("f"), Some("json" | "pjson"))
     }
 
     fn merge_urlencoded(&mut self, raw: &[u8]) {
