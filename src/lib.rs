@@ -15,5 +15,6 @@
 //! shares no types with `portal`, so a misunderstanding in one is caught by the other.
 
 pub mod cli;
+pub mod portal;
 pub mod sandbox;
 pub mod ui;

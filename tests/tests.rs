@@ -3,6 +3,7 @@
 
 mod support;
 
+mod portal_client;
 mod sandbox_core;
 mod sandbox_faults;
 mod sandbox_features;
