@@ -3,3 +3,4 @@
 mod support;
 
 mod sandbox_core;
+mod sandbox_dataset;
