@@ -16,3 +16,4 @@
 
 pub mod cli;
 pub mod sandbox;
+pub mod ui;

@@ -7,11 +7,22 @@ use serde_json::Value;
 async fn info_and_version_root_answer_without_www_authenticate() {
     let sb = support::demo().await;
     let http = support::client();
-    for path in ["/portal/sharing/rest/info", "/portal/info", "/portal/rest/info", "/portal/sharing/rest"] {
+    for path in [
+        "/portal/sharing/rest/info",
+        "/portal/info",
+        "/portal/rest/info",
+        "/portal/sharing/rest",
+    ] {
         let url = format!("{}{}", sb.url().trim_end_matches("/portal"), path);
         let resp = http.get(&url).query(&[("f", "json")]).send().await.unwrap();
         assert!(resp.headers().get("www-authenticate").is_none(), "{path}");
-        assert!(resp.headers()["content-type"].to_str().unwrap().contains("json"), "{path}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("json"),
+            "{path}"
+        );
     }
     let root = support::anon_get(&sb, "", &[]).await;
     assert_eq!(root["currentVersion"], "2024.3");
@@ -24,8 +35,19 @@ async fn generate_token_checks_password_and_binds_referer() {
     let sb = support::demo().await;
     let bad: Value = support::client()
         .post(format!("{}/generateToken", sb.rest_url()))
-        .form(&[("username", "admin"), ("password", "nope"), ("client", "referer"), ("referer", "x"), ("f", "json")])
-        .send().await.unwrap().json().await.unwrap();
+        .form(&[
+            ("username", "admin"),
+            ("password", "nope"),
+            ("client", "referer"),
+            ("referer", "x"),
+            ("f", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(bad["error"]["code"], 400);
     assert_eq!(bad["error"]["details"][0], "Invalid username or password.");
 
@@ -39,7 +61,12 @@ async fn generate_token_checks_password_and_binds_referer() {
         .query(&[("f", "json")])
         .header("X-Esri-Authorization", format!("Bearer {}", s.token))
         .header("Referer", "http://elsewhere")
-        .send().await.unwrap().json().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(other["error"]["code"], 498);
 }
 
@@ -49,7 +76,9 @@ async fn missing_and_invalid_tokens_give_499_and_498_in_http_200() {
     let resp = support::client()
         .get(format!("{}/community/self", sb.rest_url()))
         .query(&[("f", "json")])
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["error"]["code"], 499);
@@ -57,7 +86,12 @@ async fn missing_and_invalid_tokens_give_499_and_498_in_http_200() {
         .get(format!("{}/community/self", sb.rest_url()))
         .query(&[("f", "json")])
         .header("X-Esri-Authorization", "Bearer not-a-token")
-        .send().await.unwrap().json().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["error"]["code"], 498);
     assert_eq!(v["error"]["message"], "Invalid token.");
 }
@@ -74,13 +108,22 @@ async fn tls_and_plain_http_share_one_port() {
     let v: Value = https
         .get(format!("{}/sharing/rest/info", sb.https_url()))
         .query(&[("f", "json")])
-        .send().await.unwrap().json().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["authInfo"]["isTokenBasedSecurity"], true);
     let plain = support::anon_get(&sb, "info", &[]).await;
     assert_eq!(plain, v);
     // The blob origin's certificate covers its address too.
     let host = sb.blob_url().replacen("http://", "https://", 1);
-    let r = https.get(format!("{host}/blob/x/y/z")).send().await.unwrap();
+    let r = https
+        .get(format!("{host}/blob/x/y/z"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 }
 
@@ -88,19 +131,58 @@ async fn tls_and_plain_http_share_one_port() {
 async fn sandbox_admin_routes_need_an_admin() {
     let sb = support::demo().await;
     let anon = support::client()
-        .get(format!("{}/sandbox/stats", sb.url().trim_end_matches("/portal")))
+        .get(format!(
+            "{}/sandbox/stats",
+            sb.url().trim_end_matches("/portal")
+        ))
         .query(&[("f", "json")])
-        .send().await.unwrap().json::<Value>().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
     assert_eq!(anon["error"]["code"], 499);
     let base = sb.url().trim_end_matches("/portal").to_string();
     let admin = Session::admin(&sb).await;
     let stats: Value = admin
-        .auth(admin.http.get(format!("{base}/sandbox/stats")).query(&[("f", "json")]))
-        .send().await.unwrap().json().await.unwrap();
+        .auth(
+            admin
+                .http
+                .get(format!("{base}/sandbox/stats"))
+                .query(&[("f", "json")]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(stats["requests"].as_u64().unwrap() >= 2, "{stats}");
-    assert!(stats["by_route"]["POST /portal/sharing/rest/generateToken"].as_u64().unwrap() >= 1);
+    assert!(
+        stats["by_route"]["POST /portal/sharing/rest/generateToken"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
     let snap: Value = admin
-        .auth(admin.http.get(format!("{base}/sandbox/snapshot")).query(&[("f", "json")]))
-        .send().await.unwrap().json().await.unwrap();
-    assert!(snap["users"].as_array().unwrap().iter().any(|u| u == "viewer"));
+        .auth(
+            admin
+                .http
+                .get(format!("{base}/sandbox/snapshot"))
+                .query(&[("f", "json")]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        snap["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "viewer")
+    );
 }

@@ -42,7 +42,10 @@ impl SandboxArgs {
     /// The validated configuration.
     pub fn config(&self) -> Result<SandboxConfig, String> {
         if !(0.0..=1.0).contains(&self.fault_rate) {
-            return Err(format!("--fault-rate must be between 0 and 1, not {}", self.fault_rate));
+            return Err(format!(
+                "--fault-rate must be between 0 and 1, not {}",
+                self.fault_rate
+            ));
         }
         if self.token_ttl_secs == 0 {
             return Err("--token-ttl-secs must be at least 1".into());
@@ -78,7 +81,9 @@ pub async fn run(args: SandboxArgs) -> i32 {
     };
     println!("sandbox portal listening on {}", handle.url());
     println!("TLS CA certificate: {}", handle.ca_path().display());
-    println!("demo accounts: admin / sandbox-admin, editor / sandbox-editor, viewer / sandbox-viewer");
+    println!(
+        "demo accounts: admin / sandbox-admin, editor / sandbox-editor, viewer / sandbox-viewer"
+    );
     println!("press Ctrl-C to stop");
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;

@@ -135,7 +135,8 @@ pub fn check_password(st: &Store, username: &str, password: &str) -> bool {
 pub async fn generate_token(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     let failed = || ApiError::bad_request("Unable to generate token.");
     let (Some(username), Some(password)) = (p.get("username"), p.get("password")) else {
-        return Err(failed().detail("'username' must be specified.")
+        return Err(failed()
+            .detail("'username' must be specified.")
             .detail("'password' must be specified."));
     };
     if p.method != axum::http::Method::POST {
@@ -171,10 +172,11 @@ pub fn can_view(st: &Store, caller: &Caller, item: &Item) -> bool {
     if *role == Role::Admin || item.owner == *username || item.sharing.org {
         return true;
     }
-    item.sharing
-        .groups
-        .iter()
-        .any(|g| st.groups.get(g).is_some_and(|g| g.members.contains(username)))
+    item.sharing.groups.iter().any(|g| {
+        st.groups
+            .get(g)
+            .is_some_and(|g| g.members.contains(username))
+    })
 }
 
 /// Whether `caller` may change or delete `item` (owner or admin).

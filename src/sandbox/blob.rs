@@ -2,6 +2,7 @@
 //! real portals does. `/data` of file items redirects here. Like the real storage service it
 //! refuses requests that still carry `X-Esri-Authorization` (clients must drop the header when
 //! they follow a redirect to another host). Generated contents are streamed, never held in memory.
+//! An export file fetched before its job has completed comes back truncated, as real ones do.
 
 use std::sync::Arc;
 
@@ -53,22 +54,37 @@ async fn download(
     if headers.contains_key("x-esri-authorization") || headers.contains_key(header::AUTHORIZATION) {
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; the signed URL already authorizes this request. Do not send X-Esri-Authorization or Authorization to the blob store.</Message></Error>";
         let mut r = (StatusCode::BAD_REQUEST, body).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/xml"),
+        );
         return r;
     }
     if sig != signature(&ctx, &id) {
-        return (StatusCode::FORBIDDEN, "<Error><Code>AccessDenied</Code><Message>Signature does not match.</Message></Error>").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "<Error><Code>AccessDenied</Code><Message>Signature does not match.</Message></Error>",
+        )
+            .into_response();
     }
     let file = {
         let st = ctx.lock();
+        let unfinished = st
+            .jobs
+            .values()
+            .any(|j| j.item_id == id && j.kind == "export" && j.ready_at > super::now_ms());
         st.items.get(&id).and_then(|i| match &i.data {
-            ItemData::File { name, content } => Some((name.clone(), content.clone())),
+            ItemData::File { name, content } => Some((name.clone(), content.clone(), unfinished)),
             _ => None,
         })
     };
-    let Some((name, content)) = file else {
+    let Some((name, mut content, unfinished)) = file else {
         return (StatusCode::NOT_FOUND, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>").into_response();
     };
+    if unfinished && let Content::Bytes(b) = &content {
+        // Like the real service: an export downloaded before its job completes is cut short.
+        content = Content::bytes(b[..b.len() / 2].to_vec());
+    }
     let mut resp = content_response(content, content_type_for(&name));
     set_disposition(&mut resp, &name);
     resp

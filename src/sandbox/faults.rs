@@ -14,7 +14,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use http_body_util::BodyExt;
 use serde::Serialize;
 
@@ -142,7 +142,12 @@ pub async fn layer(State(ctx): State<Arc<Ctx>>, req: Request, next: Next) -> Res
         .get::<MatchedPath>()
         .map_or_else(|| req.uri().path().to_string(), |m| m.as_str().to_string());
     let route = format!("{} {path}", req.method());
-    ctx.faults.counts().by_route.entry(route).and_modify(|n| *n += 1).or_insert(1);
+    ctx.faults
+        .counts()
+        .by_route
+        .entry(route)
+        .and_modify(|n| *n += 1)
+        .or_insert(1);
     if path.starts_with("/sandbox/") {
         return next.run(req).await;
     }
@@ -151,7 +156,11 @@ pub async fn layer(State(ctx): State<Arc<Ctx>>, req: Request, next: Next) -> Res
     }
     let fault = ctx.faults.draw();
     if let Some(kind) = fault {
-        *ctx.faults.counts().faults.entry(kind.name().to_string()).or_insert(0) += 1;
+        *ctx.faults
+            .counts()
+            .faults
+            .entry(kind.name().to_string())
+            .or_insert(0) += 1;
     }
     let resp = match fault {
         None => next.run(req).await,
@@ -175,11 +184,16 @@ async fn inject(ctx: &Ctx, kind: FaultKind, req: Request, next: Next) -> Respons
         e.with_http_status().into_response()
     };
     match kind {
-        FaultKind::ServerError => status_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error."),
-        FaultKind::Unavailable => status_error(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable."),
+        FaultKind::ServerError => {
+            status_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
+        }
+        FaultKind::Unavailable => {
+            status_error(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable.")
+        }
         FaultKind::TooManyRequests => {
             let mut r = status_error(StatusCode::TOO_MANY_REQUESTS, "Too many requests.");
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             r
         }
         FaultKind::TokenExpiry => {
@@ -202,18 +216,31 @@ async fn inject(ctx: &Ctx, kind: FaultKind, req: Request, next: Next) -> Respons
         FaultKind::ResetMidBody | FaultKind::TruncatedBody => {
             let resp = next.run(req).await;
             let (mut parts, body) = resp.into_parts();
-            let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+            let bytes = body
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
             let half = bytes.slice(..bytes.len() / 2);
             if kind == FaultKind::TruncatedBody {
-                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(half.len()));
+                parts
+                    .headers
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(half.len()));
                 return Response::from_parts(parts, Body::from(half));
             }
-            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-                Ok(half),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")),
-            ];
-            Response::from_parts(parts, Body::from_stream(stream::iter(chunks)))
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            // Let the headers and the first half reach the client before the connection drops.
+            let cut = stream::once(async {
+                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "injected reset",
+                ))
+            });
+            let body = stream::iter([Ok::<Bytes, std::io::Error>(half)]).chain(cut);
+            Response::from_parts(parts, Body::from_stream(body))
         }
     }
 }

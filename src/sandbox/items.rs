@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
 
+use super::Ctx;
 use super::auth::{self, Caller, can_view, visible_item};
 use super::blob;
 use super::model::{Item, ItemData, State as Store};
@@ -20,7 +21,6 @@ use super::params::Params;
 use super::portal_routes::group_json;
 use super::reply::{ApiError, ApiResult, ok, raw_json};
 use super::user_content::UserCall;
-use super::Ctx;
 
 /// Routes relative to the REST root.
 pub fn routes() -> Router<Arc<Ctx>> {
@@ -120,7 +120,8 @@ async fn data(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) ->
             let mut resp = StatusCode::FOUND.into_response();
             resp.headers_mut().insert(
                 header::LOCATION,
-                HeaderValue::from_str(&location).map_err(|e| ApiError::server_error(e.to_string()))?,
+                HeaderValue::from_str(&location)
+                    .map_err(|e| ApiError::server_error(e.to_string()))?,
             );
             Ok(resp)
         }
@@ -136,7 +137,11 @@ async fn info(
     let st = ctx.lock();
     let it = visible_item(&st, &caller, &id)?;
     if let Some(t) = it.thumbnail.as_ref().filter(|t| t.path == path) {
-        return Ok(file_response(t.bytes.to_vec(), content_type_for(&path), None));
+        return Ok(file_response(
+            t.bytes.to_vec(),
+            content_type_for(&path),
+            None,
+        ));
     }
     if path == "metadata/metadata.xml" {
         return match &it.metadata {
@@ -172,8 +177,14 @@ async fn resource_list(
         })
         .collect();
     let next = start + page.len();
-    let next_start = if next <= total { json!(next) } else { json!(-1) };
-    ok(json!({"total": total, "start": start, "num": page.len(), "nextStart": next_start, "resources": page}))
+    let next_start = if next <= total {
+        json!(next)
+    } else {
+        json!(-1)
+    };
+    ok(
+        json!({"total": total, "start": start, "num": page.len(), "nextStart": next_start, "resources": page}),
+    )
 }
 
 async fn resource(
@@ -202,16 +213,29 @@ async fn related(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params)
         .list("relationshipTypes")
         .or_else(|| p.list("relationshipType"))
         .ok_or_else(|| ApiError::bad_request("'relationshipTypes' must be specified."))?;
-    let reverse = match p.get("direction").unwrap_or("forward").to_ascii_lowercase().as_str() {
+    let reverse = match p
+        .get("direction")
+        .unwrap_or("forward")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "forward" => false,
         "reverse" => true,
-        other => return Err(ApiError::bad_request(format!("Invalid direction '{other}'."))),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid direction '{other}'."
+            )));
+        }
     };
     let st = ctx.lock();
     visible_item(&st, &caller, &id)?;
     let mut out = Vec::new();
     for r in &st.relationships {
-        let (from, to) = if reverse { (&r.dest, &r.origin) } else { (&r.origin, &r.dest) };
+        let (from, to) = if reverse {
+            (&r.dest, &r.origin)
+        } else {
+            (&r.origin, &r.dest)
+        };
         if *from != id || !types.iter().any(|t| t.eq_ignore_ascii_case(&r.kind)) {
             continue;
         }
@@ -230,7 +254,9 @@ async fn groups(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) 
     let it = visible_item(&st, &caller, &id)?;
     let (mut admin, mut member, mut other) = (Vec::new(), Vec::new(), Vec::new());
     for gid in &it.sharing.groups {
-        let Some(g) = st.groups.get(gid) else { continue };
+        let Some(g) = st.groups.get(gid) else {
+            continue;
+        };
         let me = caller.username().unwrap_or("");
         if g.owner == me {
             admin.push(group_json(&st, g));
@@ -268,7 +294,10 @@ pub fn user_listing(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult {
     let me = call.caller.require()?;
     let st = ctx.lock();
     if !st.users.contains_key(&call.user) {
-        return Err(ApiError::bad_request(format!("User '{}' does not exist.", call.user)));
+        return Err(ApiError::bad_request(format!(
+            "User '{}' does not exist.",
+            call.user
+        )));
     }
     if me != call.user && !call.caller.is_admin() {
         return Err(ApiError::forbidden());
@@ -364,7 +393,13 @@ pub fn file_response(bytes: Vec<u8>, content_type: &str, name: Option<&str>) -> 
 pub fn set_disposition(resp: &mut Response, name: &str) {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
     let v = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");

@@ -12,10 +12,18 @@ fn todo() -> ApiResult {
 }
 
 /// content/users/{u}/export
-pub fn export(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult { todo() }
+pub fn export(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult {
+    todo()
+}
 /// content/users/{u}/publish
-pub fn publish(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult { todo() }
+pub fn publish(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult {
+    todo()
+}
 /// content/users/{u}/createService
-pub fn create_service(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult { todo() }
+pub fn create_service(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult {
+    todo()
+}
 /// items/{id}/status
-pub fn status(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult { todo() }
+pub fn status(_ctx: &Arc<Ctx>, _call: &UserCall, _p: &Params) -> ApiResult {
+    todo()
+}

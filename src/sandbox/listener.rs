@@ -53,6 +53,8 @@ async fn serve_connection(stream: TcpStream, router: Router, acceptor: TlsAccept
             .serve_connection(TokioIo::new(tls_stream), service)
             .await;
     } else {
-        let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+        let _ = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .await;
     }
 }

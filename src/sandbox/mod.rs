@@ -61,10 +61,7 @@ impl std::str::FromStr for Dataset {
         let bad = || format!("dataset must be 'demo' or 'generated:N[:SEED]', not '{s}'");
         let rest = s.strip_prefix("generated:").ok_or_else(bad)?;
         let mut parts = rest.split(':');
-        let count = parts
-            .next()
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(bad)?;
+        let count = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
         let seed = match parts.next() {
             Some(x) => x.parse().map_err(|_| bad())?,
             None => 1,
@@ -127,7 +124,9 @@ impl SandboxConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     /// The port could not be bound.
-    #[error("cannot listen on {0}: {1} (is another sandbox already running? try --addr 127.0.0.1:0)")]
+    #[error(
+        "cannot listen on {0}: {1} (is another sandbox already running? try --addr 127.0.0.1:0)"
+    )]
     Bind(SocketAddr, std::io::Error),
     /// A file could not be written.
     #[error("cannot write {0}: {1}")]
@@ -155,7 +154,9 @@ use model::State;
 impl Ctx {
     /// Locks the state. Never hold the guard across an `.await`.
     pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The portal URL, e.g. `http://127.0.0.1:8400/portal`.

@@ -66,9 +66,11 @@ impl Params {
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => v.trim().parse::<i64>().map(Some).map_err(|_| {
-                ApiError::bad_request(format!("Invalid value for '{name}': '{v}'."))
-            }),
+            Some(v) => {
+                v.trim().parse::<i64>().map(Some).map_err(|_| {
+                    ApiError::bad_request(format!("Invalid value for '{name}': '{v}'."))
+                })
+            }
         }
     }
 

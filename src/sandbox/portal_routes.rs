@@ -9,11 +9,11 @@ use axum::extract::{Path, State};
 use axum::routing::any;
 use serde_json::{Value, json};
 
+use super::Ctx;
 use super::auth::{self, Caller};
 use super::model::{Group, Role, State as Store, User};
 use super::params::Params;
 use super::reply::{ApiError, ApiResult, ok};
-use super::Ctx;
 
 /// Routes relative to the REST root.
 pub fn routes() -> Router<Arc<Ctx>> {
@@ -23,7 +23,10 @@ pub fn routes() -> Router<Arc<Ctx>> {
         .route("/portals/self", any(portal_self))
         .route("/portals/self/roles", any(roles))
         .route("/portals/self/users", any(org_users))
-        .route("/portals/self/isServiceNameAvailable", any(service_name_available))
+        .route(
+            "/portals/self/isServiceNameAvailable",
+            any(service_name_available),
+        )
         .route("/community/self", any(community_self))
         .route("/community/users/{user}", any(community_user))
         .route("/community/groups/{id}", any(community_group))
@@ -53,7 +56,9 @@ async fn info(State(ctx): State<Arc<Ctx>>) -> ApiResult {
 }
 
 async fn no_services() -> ApiResult {
-    Err(ApiError::not_found("Could not find resource or operation 'services' on the system."))
+    Err(ApiError::not_found(
+        "Could not find resource or operation 'services' on the system.",
+    ))
 }
 
 /// The full user JSON (private fields only for the user themself and admins).
@@ -76,7 +81,10 @@ pub fn user_json(st: &Store, u: &User, full: bool) -> Value {
         "provider": "arcgis",
     });
     if full {
-        let groups: Vec<Value> = st.groups_of(&u.username).map(|g| group_json(st, g)).collect();
+        let groups: Vec<Value> = st
+            .groups_of(&u.username)
+            .map(|g| group_json(st, g))
+            .collect();
         let extra = json!({
             "email": u.email,
             "orgId": org.id,
@@ -175,10 +183,12 @@ async fn portal_self(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
 
 async fn roles(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     auth::caller(&ctx, &p)?.require()?;
-    ok(json!({"total": 1, "start": 1, "num": 1, "nextStart": -1, "roles": [
-        {"id": Role::Viewer.role_id(), "name": "Viewer", "description": "Views content shared with them", "created": 0, "modified": 0,
-         "privileges": Role::Viewer.privileges()}
-    ]}))
+    ok(
+        json!({"total": 1, "start": 1, "num": 1, "nextStart": -1, "roles": [
+            {"id": Role::Viewer.role_id(), "name": "Viewer", "description": "Views content shared with them", "created": 0, "modified": 0,
+             "privileges": Role::Viewer.privileges()}
+        ]}),
+    )
 }
 
 async fn org_users(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
@@ -227,7 +237,9 @@ async fn community_user(
         .users
         .get(&user)
         .filter(|_| caller != Caller::Anonymous)
-        .ok_or_else(|| ApiError::bad_request(format!("User '{user}' does not exist or is inaccessible.")))?;
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("User '{user}' does not exist or is inaccessible."))
+        })?;
     let full = caller.is_admin() || caller.username() == Some(user.as_str());
     ok(user_json(&st, u, full))
 }
@@ -245,7 +257,9 @@ async fn community_group(
         .filter(|g| {
             g.access == "public"
                 || caller.is_admin()
-                || caller.username().is_some_and(|u| g.access == "org" || g.members.contains(u))
+                || caller
+                    .username()
+                    .is_some_and(|u| g.access == "org" || g.members.contains(u))
         })
         .ok_or_else(|| ApiError::bad_request("Group does not exist or is inaccessible."))?;
     let mut v = group_json(&st, g);

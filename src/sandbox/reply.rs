@@ -51,7 +51,8 @@ impl ApiError {
             Some("CONT_0001"),
             "Item does not exist or is inaccessible.",
         );
-        e.details.push(format!("Item '{id}' does not exist or is inaccessible."));
+        e.details
+            .push(format!("Item '{id}' does not exist or is inaccessible."));
         e
     }
 
@@ -93,7 +94,8 @@ impl ApiError {
 
     /// The envelope as JSON.
     pub fn body(&self) -> Value {
-        let mut inner = json!({"code": self.code, "message": self.message, "details": self.details});
+        let mut inner =
+            json!({"code": self.code, "message": self.message, "details": self.details});
         if let Some(mc) = self.message_code {
             inner["messageCode"] = json!(mc);
         }

@@ -27,7 +27,7 @@ pub fn portal_router(ctx: Arc<Ctx>) -> Router {
         .route("/generateToken", any(auth::generate_token));
     Router::new()
         .nest("/portal/sharing/rest", rest)
-        .route("/portal/sharing/rest", any(portal_routes_root))
+        .route("/portal/sharing/rest/", any(version_root))
         .merge(oauth::routes())
         .merge(portal_routes::probe_routes())
         .merge(features::routes())
@@ -39,7 +39,7 @@ pub fn portal_router(ctx: Arc<Ctx>) -> Router {
         .with_state(ctx)
 }
 
-async fn portal_routes_root() -> ApiResult {
+async fn version_root() -> ApiResult {
     ok(json!({"currentVersion": "2024.3"}))
 }
 
@@ -54,7 +54,11 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
 fn require_admin(ctx: &Ctx, p: &Params) -> Result<(), ApiError> {
     let caller = auth::caller(ctx, p)?;
     caller.require()?;
-    if caller.is_admin() { Ok(()) } else { Err(ApiError::forbidden()) }
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
 }
 
 async fn stats(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {

@@ -251,8 +251,20 @@ impl Service {
         if admin {
             v["adminServiceInfo"] = json!({"name": self.name, "type": "FeatureServer", "status": "Started", "database": {"datasource": {"name": format!("hosted_{}", self.name)}}});
             v["name"] = json!(self.name);
-            v["layers"] = json!(self.layers.iter().filter(|l| !l.is_table()).map(|l| l.to_json(self, true)).collect::<Vec<_>>());
-            v["tables"] = json!(self.layers.iter().filter(|l| l.is_table()).map(|l| l.to_json(self, true)).collect::<Vec<_>>());
+            v["layers"] = json!(
+                self.layers
+                    .iter()
+                    .filter(|l| !l.is_table())
+                    .map(|l| l.to_json(self, true))
+                    .collect::<Vec<_>>()
+            );
+            v["tables"] = json!(
+                self.layers
+                    .iter()
+                    .filter(|l| l.is_table())
+                    .map(|l| l.to_json(self, true))
+                    .collect::<Vec<_>>()
+            );
         }
         v
     }

@@ -37,7 +37,12 @@ pub fn routes() -> Router<Arc<Ctx>> {
 
 async fn root(State(ctx): State<Arc<Ctx>>, Path(user): Path<String>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
-    let call = UserCall { caller, user, folder: None, item: None };
+    let call = UserCall {
+        caller,
+        user,
+        folder: None,
+        item: None,
+    };
     items::user_listing(&ctx, &call, &p)
 }
 
@@ -48,7 +53,12 @@ async fn nested(
 ) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let mut call = UserCall { caller, user, folder: None, item: None };
+    let mut call = UserCall {
+        caller,
+        user,
+        folder: None,
+        item: None,
+    };
     let mut rest: &[&str] = &segs;
     if let Some(first) = rest.first()
         && *first != "items"
@@ -68,7 +78,10 @@ async fn nested(
             item_op(&ctx, &call, op, &p)
         }
         [op] => user_op(&ctx, &call, op, &p),
-        _ => Err(ApiError::not_found(format!("No such operation: content/users/{}/{rest:?}", call.user))),
+        _ => Err(ApiError::not_found(format!(
+            "No such operation: content/users/{}/{rest:?}",
+            call.user
+        ))),
     }
 }
 

@@ -63,7 +63,10 @@ impl Session {
             .json()
             .await
             .expect("json");
-        let token = v["token"].as_str().unwrap_or_else(|| panic!("no token: {v}")).to_string();
+        let token = v["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token: {v}"))
+            .to_string();
         Session { rest, token, http }
     }
 
