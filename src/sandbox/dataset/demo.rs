@@ -127,9 +127,17 @@ pub fn id(key: &str) -> String {
 impl Demo {
     /// A new item from `spec` (not yet inserted).
     pub fn make(&mut self, spec: &Spec) -> Item {
-        let mut it = Item::new(&id(spec.key), spec.owner, spec.title, spec.kind, spec.created);
+        let mut it = Item::new(
+            &id(spec.key),
+            spec.owner,
+            spec.title,
+            spec.kind,
+            spec.created,
+        );
         it.modified = spec.modified.max(spec.created);
-        it.folder = spec.folder.map(|f| key_id(&format!("folder:{}:{f}", spec.owner)));
+        it.folder = spec
+            .folder
+            .map(|f| key_id(&format!("folder:{}:{f}", spec.owner)));
         it.type_keywords = strings(spec.keywords);
         it.tags = strings(spec.tags);
         it.sharing.everyone = spec.access == Access::Public;
@@ -142,17 +150,43 @@ impl Demo {
             };
             it.sharing.groups.insert(gid.clone());
         }
+        it.extra
+            .insert("categories".into(), categories(spec.tags).into());
         it.content_status = spec.status.map(str::to_string);
-        it.protected = matches!(spec.status, Some("org_authoritative" | "public_authoritative"));
+        it.protected = matches!(
+            spec.status,
+            Some("org_authoritative" | "public_authoritative")
+        );
         let extent = spec.spatial.then_some(super::geo::EXTENT);
-        Describe { snippet: spec.snippet, description: spec.description, credits: spec.credits, extent }.apply(&mut it, &mut self.rng);
+        Describe {
+            snippet: spec.snippet,
+            description: spec.description,
+            credits: spec.credits,
+            extent,
+        }
+        .apply(&mut it, &mut self.rng);
         if let Some((glyph, color)) = spec.thumb {
-            let bytes = self.thumbs.entry((glyph as u8, color)).or_insert_with(|| Arc::new(thumbs::thumbnail(glyph, color))).clone();
-            let name = spec.thumb_name.map_or_else(|| format!("thumbnail{}.png", spec.created), str::to_string);
-            it.thumbnail = Some(crate::sandbox::model::Thumbnail { path: format!("thumbnail/{name}"), bytes });
+            let bytes = self
+                .thumbs
+                .entry((glyph as u8, color))
+                .or_insert_with(|| Arc::new(thumbs::thumbnail(glyph, color)))
+                .clone();
+            let name = spec
+                .thumb_name
+                .map_or_else(|| format!("thumbnail{}.png", spec.created), str::to_string);
+            it.thumbnail = Some(crate::sandbox::model::Thumbnail {
+                path: format!("thumbnail/{name}"),
+                bytes,
+            });
         }
         if spec.metadata {
-            it.metadata = Some(Arc::new(files::metadata_xml(spec.title, spec.snippet, &it.tags, spec.credits, spec.created)));
+            it.metadata = Some(Arc::new(files::metadata_xml(
+                spec.title,
+                spec.snippet,
+                &it.tags,
+                spec.credits,
+                spec.created,
+            )));
             it.type_keywords.push("Metadata".into());
         }
         it
@@ -175,8 +209,38 @@ impl Demo {
 
     /// Records `origin -kind-> dest` (item keys).
     pub fn relate(&mut self, origin: &str, dest: &str, kind: &str) {
-        self.st.relationships.insert(Relationship { origin: id(origin), dest: id(dest), kind: kind.into() });
+        self.st.relationships.insert(Relationship {
+            origin: id(origin),
+            dest: id(dest),
+            kind: kind.into(),
+        });
     }
+}
+
+/// The org's content categories an item belongs to, from its tags.
+fn categories(tags: &[&str]) -> Vec<&'static str> {
+    let has = |words: &[&str]| {
+        tags.iter()
+            .any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+    };
+    let mut c = Vec::new();
+    if has(&[
+        "water",
+        "hydrants",
+        "valves",
+        "mains",
+        "pressure zones",
+        "water quality",
+    ]) {
+        c.push("/Categories/Utilities/Water");
+    }
+    if has(&["parcels", "zoning", "planning", "capital plan"]) {
+        c.push("/Categories/Planning");
+    }
+    if has(&["public", "open data", "public outreach"]) {
+        c.push("/Categories/Public Information");
+    }
+    c
 }
 
 /// The credits line of most demo items.

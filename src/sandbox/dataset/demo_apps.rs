@@ -13,8 +13,27 @@ use super::thumbs::{self, Glyph};
 use super::{geo, json_data, ts};
 use crate::sandbox::model::{Content, Resource};
 
-const WMA_KEYWORDS: [&str; 9] = ["configurableApp", "Instant Apps", "JavaScript", "Map", "Mapping Site", "Online Map", "Ready To Use", "Web Map", "Web Mapping Application"];
-const EXB_KEYWORDS: [&str; 8] = ["EXB Experience", "JavaScript", "Ready To Use", "Web Application", "Web Experience", "Web Mapping Application", "Web Page", "Web Site"];
+const WMA_KEYWORDS: [&str; 9] = [
+    "configurableApp",
+    "Instant Apps",
+    "JavaScript",
+    "Map",
+    "Mapping Site",
+    "Online Map",
+    "Ready To Use",
+    "Web Map",
+    "Web Mapping Application",
+];
+const EXB_KEYWORDS: [&str; 8] = [
+    "EXB Experience",
+    "JavaScript",
+    "Ready To Use",
+    "Web Application",
+    "Web Experience",
+    "Web Mapping Application",
+    "Web Page",
+    "Web Site",
+];
 
 /// Adds every demo app.
 pub fn add(d: &mut Demo) {
@@ -31,9 +50,42 @@ fn app_url(d: &Demo, path: &str, key: &str) -> String {
 
 fn instant_apps(d: &mut Demo) {
     let apps = [
-        ("water-ops-app", "water-ops-map", "admin", Some("Water Network"), "Water Operations Viewer", "sidebar", Access::Org, &[Grp::Ops][..], ts(2019, 6, 10, 9, 0), BLUE),
-        ("parcel-lookup-app", "parcels-public-map", "admin", Some("Planning"), "Riverton Parcel Lookup", "basic", Access::Public, &[Grp::Showcase][..], ts(2020, 1, 24, 14, 0), [200, 140, 30]),
-        ("bike-rack-app", "bike-racks-map", "editor", None, "Bike Rack Finder", "nearby", Access::Public, &[Grp::Showcase][..], ts(2021, 6, 7, 10, 30), GREEN),
+        (
+            "water-ops-app",
+            "water-ops-map",
+            "admin",
+            Some("Water Network"),
+            "Water Operations Viewer",
+            "sidebar",
+            Access::Org,
+            &[Grp::Ops][..],
+            ts(2019, 6, 10, 9, 0),
+            BLUE,
+        ),
+        (
+            "parcel-lookup-app",
+            "parcels-public-map",
+            "admin",
+            Some("Planning"),
+            "Riverton Parcel Lookup",
+            "basic",
+            Access::Public,
+            &[Grp::Showcase][..],
+            ts(2020, 1, 24, 14, 0),
+            [200, 140, 30],
+        ),
+        (
+            "bike-rack-app",
+            "bike-racks-map",
+            "editor",
+            None,
+            "Bike Rack Finder",
+            "nearby",
+            Access::Public,
+            &[Grp::Showcase][..],
+            ts(2021, 6, 7, 10, 30),
+            GREEN,
+        ),
     ];
     for (key, map, owner, folder, title, template, access, groups, created, color) in apps {
         let data = json!({
@@ -59,7 +111,11 @@ fn instant_apps(d: &mut Demo) {
             thumb: Some((Glyph::App, color)),
             ..Spec::default()
         };
-        let url = format!("{}/portal/apps/instant/{template}/index.html?appid={}", d.base, id(key));
+        let url = format!(
+            "{}/portal/apps/instant/{template}/index.html?appid={}",
+            d.base,
+            id(key)
+        );
         d.add(&spec, json_data(&data), Some(url));
     }
 }
@@ -70,8 +126,30 @@ fn dataset(key: &str, layer: u32, name: &str) -> Value {
 
 fn dashboards(d: &mut Demo) {
     let boards = [
-        ("water-dashboard", "water-ops-map", "water-network", 1, "admin", Some("Water Network"), "Water Network Dashboard", ts(2020, 2, 3, 10, 0), Access::Org, BLUE),
-        ("hydrant-dashboard", "hydrant-inspections-map", "fire-hydrants", 0, "editor", None, "Hydrant Maintenance Status", ts(2022, 4, 11, 13, 0), Access::Private, RED),
+        (
+            "water-dashboard",
+            "water-ops-map",
+            "water-network",
+            1,
+            "admin",
+            Some("Water Network"),
+            "Water Network Dashboard",
+            ts(2020, 2, 3, 10, 0),
+            Access::Org,
+            BLUE,
+        ),
+        (
+            "hydrant-dashboard",
+            "hydrant-inspections-map",
+            "fire-hydrants",
+            0,
+            "editor",
+            None,
+            "Hydrant Maintenance Status",
+            ts(2022, 4, 11, 13, 0),
+            Access::Private,
+            RED,
+        ),
     ];
     for (key, map, service, layer, owner, folder, title, created, access, color) in boards {
         let data = json!({
@@ -147,17 +225,36 @@ fn experience(d: &mut Demo) {
     };
     let mut it = d.make(&spec);
     it.data = json_data(&data);
-    it.url = Some(app_url(d, "experiencebuilder/experience/?id=", "utility-experience"));
+    it.url = Some(app_url(
+        d,
+        "experiencebuilder/experience/?id=",
+        "utility-experience",
+    ));
     let mut draft = data.clone();
     draft["attributes"]["title"] = json!("Riverton Utility Explorer (draft)");
     let created = spec.created;
-    it.resources.insert("config/config.json".into(), resource(serde_json::to_vec(&draft).unwrap_or_default(), created, None));
-    it.resources.insert("images/header.png".into(), resource(thumbs::photo(0xe8b1, 240, 60), created, None));
+    it.resources.insert(
+        "config/config.json".into(),
+        resource(
+            serde_json::to_vec(&draft).unwrap_or_default(),
+            created,
+            None,
+        ),
+    );
+    it.resources.insert(
+        "images/header.png".into(),
+        resource(thumbs::photo(0xe8b1, 240, 60), created, None),
+    );
     d.put(it);
 }
 
 fn resource(bytes: Vec<u8>, created: i64, properties: Option<&str>) -> Resource {
-    Resource { content: Content::bytes(bytes), created, access: "inherit".into(), properties: properties.map(str::to_string) }
+    Resource {
+        content: Content::bytes(bytes),
+        created,
+        access: "inherit".into(),
+        properties: properties.map(str::to_string),
+    }
 }
 
 fn story_doc(map_id: &str, draft: bool) -> Value {
@@ -198,7 +295,16 @@ fn story(d: &mut Demo) {
     let published = ts(2023, 3, 22, 15, 0);
     let kw_draft = "smdraftresourceid:draft.json".to_string();
     let kw_date = format!("smpublisheddate:{published}");
-    let kw = ["arcgis-storymaps", &kw_draft, &kw_date, "smstatuspublished", "smversiondraft:24.3.0", "smversionpublished:24.3.0", "StoryMap", "Web Application"];
+    let kw = [
+        "arcgis-storymaps",
+        &kw_draft,
+        &kw_date,
+        "smstatuspublished",
+        "smversiondraft:24.3.0",
+        "smversionpublished:24.3.0",
+        "StoryMap",
+        "Web Application",
+    ];
     let spec = Spec {
         key: "water-story",
         owner: "admin",
@@ -223,17 +329,42 @@ fn story(d: &mut Demo) {
     it.url = Some(app_url(d, "storymaps/stories/", "water-story"));
     let draft = serde_json::to_vec(&story_doc(&map_id, true)).unwrap_or_default();
     let created = spec.created;
-    it.resources.insert("draft.json".into(), resource(draft, published, None));
-    it.resources.insert("images/photo-1.png".into(), resource(thumbs::photo(0x5701, 320, 213), created, Some("{\"editInfo\":{\"editor\":\"admin\",\"modified\":1679497200000}}")));
-    it.resources.insert("images/gallery/a.png".into(), resource(thumbs::photo(0x5702, 320, 213), created, None));
-    it.resources.insert("images/gallery/b.png".into(), resource(thumbs::photo(0x5703, 320, 213), created, None));
+    it.resources
+        .insert("draft.json".into(), resource(draft, published, None));
+    it.resources.insert(
+        "images/photo-1.png".into(),
+        resource(
+            thumbs::photo(0x5701, 320, 213),
+            created,
+            Some("{\"editInfo\":{\"editor\":\"admin\",\"modified\":1679497200000}}"),
+        ),
+    );
+    it.resources.insert(
+        "images/gallery/a.png".into(),
+        resource(thumbs::photo(0x5702, 320, 213), created, None),
+    );
+    it.resources.insert(
+        "images/gallery/b.png".into(),
+        resource(thumbs::photo(0x5703, 320, 213), created, None),
+    );
     let logo = Arc::new(thumbs::logo());
-    it.resources.insert("images/logo.png".into(), Resource { content: Content::Bytes(logo), created, access: "inherit".into(), properties: None });
+    it.resources.insert(
+        "images/logo.png".into(),
+        Resource {
+            content: Content::Bytes(logo),
+            created,
+            access: "inherit".into(),
+            properties: None,
+        },
+    );
     d.put(it);
 }
 
 fn notebook(d: &mut Demo) {
-    let code = format!("from arcgis.gis import GIS\ngis = GIS(\"home\")\nhydrants = gis.content.get(\"{}\")\nlayer = hydrants.layers[0]\nsdf = layer.query(where=\"STATUS = 'In Service'\", out_fields=\"FACILITYID,FLOW_GPM,STATIC_PSI\").sdf\nsdf.describe()", id("fire-hydrants"));
+    let code = format!(
+        "from arcgis.gis import GIS\ngis = GIS(\"home\")\nhydrants = gis.content.get(\"{}\")\nlayer = hydrants.layers[0]\nsdf = layer.query(where=\"STATUS = 'In Service'\", out_fields=\"FACILITYID,FLOW_GPM,STATIC_PSI\").sdf\nsdf.describe()",
+        id("fire-hydrants")
+    );
     let doc = json!({
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Hydrant flushing analysis\n", "Which hydrants have low flow?"]},

@@ -10,7 +10,15 @@ use super::thumbs::Glyph;
 use super::{fnv, geo, json_data, service_url, ts};
 
 /// Type keywords of a web map saved by the Map Viewer.
-pub const MAP_KEYWORDS: [&str; 7] = ["ArcGIS API for JavaScript", "ArcGIS Online", "Collector", "Data Editing", "Explorer Web Map", "Map", "Online Map"];
+pub const MAP_KEYWORDS: [&str; 7] = [
+    "ArcGIS API for JavaScript",
+    "ArcGIS Online",
+    "Collector",
+    "Data Editing",
+    "Explorer Web Map",
+    "Map",
+    "Online Map",
+];
 
 /// Esri's World Topographic Map (vector) basemap item, not in this org.
 pub const TOPO_ITEM: &str = "7dc6cea0b1764a1f9af2e679f642f0f5";
@@ -33,7 +41,11 @@ pub fn layer_ref(d: &Demo, key: &str, service: &str, lid: u32, table: bool) -> V
     let svc = d.st.services.get(service);
     let layer = svc.and_then(|s| s.layer(lid));
     let title = layer.map_or(service, |l| l.name.as_str());
-    let title = if title == "survey" { "Street Trees" } else { title };
+    let title = if title == "survey" {
+        "Street Trees"
+    } else {
+        title
+    };
     let suffix = fnv(&format!("{service}/{lid}")) % 10_000;
     let mut v = json!({
         "id": format!("{service}_{lid}_{suffix}"),
@@ -49,7 +61,14 @@ pub fn layer_ref(d: &Demo, key: &str, service: &str, lid: u32, table: bool) -> V
         v["layerDefinition"] = json!({});
     }
     if let Some(l) = layer {
-        v["popupInfo"] = popup(l, &format!("{{{}}}", l.fields.get(2).map_or("OBJECTID", |f| f.name.as_str())))["popupInfo"].clone();
+        v["popupInfo"] = popup(
+            l,
+            &format!(
+                "{{{}}}",
+                l.fields.get(2).map_or("OBJECTID", |f| f.name.as_str())
+            ),
+        )["popupInfo"]
+            .clone();
     }
     v
 }
@@ -74,7 +93,12 @@ pub fn add_map(d: &mut Demo, spec: &Spec, doc: &Value, services: &[&str]) {
     let mut kw: Vec<&str> = MAP_KEYWORDS.to_vec();
     kw.extend_from_slice(spec.keywords);
     kw.push("Web Map");
-    let spec = Spec { kind: "Web Map", keywords: &kw, spatial: true, ..spec.clone() };
+    let spec = Spec {
+        kind: "Web Map",
+        keywords: &kw,
+        spatial: true,
+        ..spec.clone()
+    };
     d.add(&spec, json_data(doc), None);
     for s in services {
         d.relate(spec.key, s, "Map2Service");
@@ -92,7 +116,14 @@ pub fn add(d: &mut Demo) {
 fn water_ops(d: &mut Demo) {
     let group = json!({"id": "Distribution_4821", "title": "Distribution System", "layerType": "GroupLayer", "visibility": true, "opacity": 1,
         "layers": [layer_ref(d, "water-network", "Water_Network", 2, false), layer_ref(d, "water-network", "Water_Network", 0, false), layer_ref(d, "water-network", "Water_Network", 1, false)]});
-    let doc = web_map(vec![group, layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false)], vec![layer_ref(d, "water-network", "Water_Network", 3, true)], false);
+    let doc = web_map(
+        vec![
+            group,
+            layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false),
+        ],
+        vec![layer_ref(d, "water-network", "Water_Network", 3, true)],
+        false,
+    );
     let spec = Spec {
         key: "water-ops-map",
         owner: "admin",
@@ -112,7 +143,14 @@ fn water_ops(d: &mut Demo) {
         ..Spec::default()
     };
     add_map(d, &spec, &doc, &["water-network", "fire-hydrants"]);
-    let doc = web_map(vec![layer_ref(d, "water-network", "Water_Network", 2, false), layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false)], vec![], true);
+    let doc = web_map(
+        vec![
+            layer_ref(d, "water-network", "Water_Network", 2, false),
+            layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false),
+        ],
+        vec![],
+        true,
+    );
     let spec = Spec {
         key: "hydrant-inspections-map",
         folder: None,
@@ -129,7 +167,11 @@ fn water_ops(d: &mut Demo) {
         ..spec
     };
     add_map(d, &spec, &doc, &["fire-hydrants", "water-network"]);
-    let doc = web_map(vec![layer_ref(d, "water-network", "Water_Network", 2, false)], vec![], false);
+    let doc = web_map(
+        vec![layer_ref(d, "water-network", "Water_Network", 2, false)],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "pressure-zones-map",
         title: "Pressure Zones Overview",
@@ -145,7 +187,17 @@ fn water_ops(d: &mut Demo) {
 }
 
 fn public_maps(d: &mut Demo) {
-    let doc = web_map(vec![layer_ref(d, "parcels-public-view", "Parcels_public_view", 0, false)], vec![], false);
+    let doc = web_map(
+        vec![layer_ref(
+            d,
+            "parcels-public-view",
+            "Parcels_public_view",
+            0,
+            false,
+        )],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "parcels-public-map",
         owner: "admin",
@@ -164,7 +216,11 @@ fn public_maps(d: &mut Demo) {
         ..Spec::default()
     };
     add_map(d, &spec, &doc, &["parcels-public-view"]);
-    let doc = web_map(vec![layer_ref(d, "bike-racks", "Bike_Racks", 0, false)], vec![], false);
+    let doc = web_map(
+        vec![layer_ref(d, "bike-racks", "Bike_Racks", 0, false)],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "bike-racks-map",
         owner: "editor",
@@ -180,7 +236,14 @@ fn public_maps(d: &mut Demo) {
         ..spec
     };
     add_map(d, &spec, &doc, &["bike-racks"]);
-    let doc = web_map(vec![layer_ref(d, "parcels", "Parcels", 0, false), layer_ref(d, "bike-racks", "Bike_Racks", 0, false)], vec![], true);
+    let doc = web_map(
+        vec![
+            layer_ref(d, "parcels", "Parcels", 0, false),
+            layer_ref(d, "bike-racks", "Bike_Racks", 0, false),
+        ],
+        vec![],
+        true,
+    );
     let spec = Spec {
         key: "corridor-map",
         owner: "admin",
@@ -200,7 +263,11 @@ fn public_maps(d: &mut Demo) {
 }
 
 fn editor_maps(d: &mut Demo) {
-    let doc = web_map(vec![layer_ref(d, "street-trees", "Street_Tree_Survey", 0, false)], vec![], true);
+    let doc = web_map(
+        vec![layer_ref(d, "street-trees", "Street_Tree_Survey", 0, false)],
+        vec![],
+        true,
+    );
     let spec = Spec {
         key: "street-trees-map",
         owner: "editor",
@@ -218,7 +285,11 @@ fn editor_maps(d: &mut Demo) {
         ..Spec::default()
     };
     add_map(d, &spec, &doc, &["street-trees"]);
-    let doc = web_map(vec![layer_ref(d, "water-network", "Water_Network", 0, false)], vec![], false);
+    let doc = web_map(
+        vec![layer_ref(d, "water-network", "Water_Network", 0, false)],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "sketch-map",
         folder: Some("Drafts"),
@@ -233,7 +304,11 @@ fn editor_maps(d: &mut Demo) {
         ..spec
     };
     add_map(d, &spec, &doc, &["water-network"]);
-    let doc = web_map(vec![layer_ref(d, "water-network", "Water_Network", 1, false)], vec![layer_ref(d, "water-network", "Water_Network", 3, true)], false);
+    let doc = web_map(
+        vec![layer_ref(d, "water-network", "Water_Network", 1, false)],
+        vec![layer_ref(d, "water-network", "Water_Network", 3, true)],
+        false,
+    );
     let spec = Spec {
         key: "valve-draft-map",
         title: "Draft - valve replacement plan",
@@ -246,7 +321,14 @@ fn editor_maps(d: &mut Demo) {
         ..spec
     };
     add_map(d, &spec, &doc, &["water-network"]);
-    let doc = web_map(vec![layer_ref(d, "parcels", "Parcels", 0, false), layer_ref(d, "water-network", "Water_Network", 2, false)], vec![], false);
+    let doc = web_map(
+        vec![
+            layer_ref(d, "parcels", "Parcels", 0, false),
+            layer_ref(d, "water-network", "Water_Network", 2, false),
+        ],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "aux-map",
         folder: None,
@@ -264,7 +346,11 @@ fn editor_maps(d: &mut Demo) {
 }
 
 fn archive_maps(d: &mut Demo) {
-    let doc = web_map(vec![layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false)], vec![], false);
+    let doc = web_map(
+        vec![layer_ref(d, "fire-hydrants", "Fire_Hydrants", 0, false)],
+        vec![],
+        false,
+    );
     let spec = Spec {
         key: "hydrant-map-2019",
         owner: "admin",

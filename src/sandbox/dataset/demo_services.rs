@@ -17,7 +17,14 @@ pub const NO_SYNC: &str = "Query,Create,Update,Delete,Editing";
 
 /// Type keywords of a hosted feature service item.
 pub fn service_keywords<'a>(multi: bool, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut k = vec!["ArcGIS Server", "Data", "Feature Access", "Feature Service", "Service", "Hosted Service"];
+    let mut k = vec![
+        "ArcGIS Server",
+        "Data",
+        "Feature Access",
+        "Feature Service",
+        "Service",
+        "Hosted Service",
+    ];
     k.push(if multi { "Multilayer" } else { "Singlelayer" });
     k.extend_from_slice(extra);
     k
@@ -37,7 +44,10 @@ pub fn publish(d: &mut Demo, spec: &Spec, service: Service, data: ItemData) {
     let mut it = d.make(spec);
     it.url = Some(service_url(&d.base, &service.name));
     it.extra.insert("name".into(), json!(service.name));
-    it.extra.insert("properties".into(), json!({"isMultiServicesView": false, "hasGeometry": true}));
+    it.extra.insert(
+        "properties".into(),
+        json!({"isMultiServicesView": false, "hasGeometry": true}),
+    );
     it.data = data;
     d.put(it);
     d.st.services.insert(service.name.clone(), service);
@@ -55,7 +65,7 @@ pub fn popup(layer: &Layer, title: &str) -> Value {
 
 fn fire_hydrants(d: &mut Demo) {
     let last_edit = ts(2024, 11, 4, 16, 22);
-    let layer = layers::hydrants(&mut d.rng, last_edit);
+    let layer = super::layers_water::hydrants(&mut d.rng, last_edit);
     let data = json_data(&json!({"layers": [popup(&layer, "Hydrant {FACILITYID}")]}));
     let service = Service {
         name: "Fire_Hydrants".into(),
@@ -93,15 +103,18 @@ fn fire_hydrants(d: &mut Demo) {
 
 fn water_network(d: &mut Demo) {
     let last_edit = ts(2024, 10, 29, 21, 5);
-    let layers = layers::water_network(&mut d.rng, last_edit);
-    let data = json_data(&json!({"layers": [popup(&layers[0], "Main {ASSETID}"), popup(&layers[1], "Valve {VALVEID}")], "tables": [popup(&layers[3], "Inspection {INSPECTED_ON}")]}));
+    let layers = super::layers_water::water_network(&mut d.rng, last_edit);
+    let data = json_data(
+        &json!({"layers": [popup(&layers[0], "Main {ASSETID}"), popup(&layers[1], "Valve {VALVEID}")], "tables": [popup(&layers[3], "Inspection {INSPECTED_ON}")]}),
+    );
     let service = Service {
         name: "Water_Network".into(),
         item_id: id("water-network"),
         layers,
         capabilities: FULL.into(),
         max_record_count: 1000,
-        description: "Distribution system: mains, valves, pressure zones and valve inspections.".into(),
+        description: "Distribution system: mains, valves, pressure zones and valve inspections."
+            .into(),
         view_of: None,
     };
     let kw = service_keywords(true, &[]);
@@ -112,7 +125,13 @@ fn water_network(d: &mut Demo) {
         title: "Water Network",
         kind: "Feature Service",
         keywords: &kw,
-        tags: &["water", "mains", "valves", "pressure zones", "utility network"],
+        tags: &[
+            "water",
+            "mains",
+            "valves",
+            "pressure zones",
+            "utility network",
+        ],
         created: ts(2019, 3, 12, 10, 45),
         modified: last_edit,
         snippet: "Water mains, valves, pressure zones and the valve inspection history.",
@@ -125,7 +144,6 @@ fn water_network(d: &mut Demo) {
         thumb: Some((Glyph::Layer, BLUE)),
         thumb_name: Some("riverton_water_network_distribution_system_overview_thumbnail.png"),
         metadata: true,
-        ..Spec::default()
     };
     publish(d, &spec, service, data);
 }
@@ -133,7 +151,11 @@ fn water_network(d: &mut Demo) {
 fn parcels(d: &mut Demo) {
     let last_edit = ts(2024, 9, 18, 19, 40);
     let layer = layers::parcels(&mut d.rng, last_edit);
-    let mut view_layer = Layer { features: Default::default(), attachments: Default::default(), ..layer.clone() };
+    let mut view_layer = Layer {
+        features: Default::default(),
+        attachments: Default::default(),
+        ..layer.clone()
+    };
     view_layer.view_filter = Some("OWNER_TYPE <> 'Utility'".into());
     let source = Service {
         name: "Parcels".into(),
@@ -199,7 +221,16 @@ fn parcels(d: &mut Demo) {
 fn bike_racks(d: &mut Demo) {
     let last_edit = ts(2023, 10, 2, 15, 12);
     let layer = layers::bike_racks(&mut d.rng, last_edit);
-    let header = ["RACK_ID", "LOCATION_NAME", "RACK_TYPE", "CAPACITY", "COVERED", "INSTALLED", "Latitude", "Longitude"];
+    let header = [
+        "RACK_ID",
+        "LOCATION_NAME",
+        "RACK_TYPE",
+        "CAPACITY",
+        "COVERED",
+        "INSTALLED",
+        "Latitude",
+        "Longitude",
+    ];
     let rows: Vec<Vec<String>> = layer
         .features
         .values()
@@ -208,10 +239,13 @@ fn bike_racks(d: &mut Demo) {
                 .iter()
                 .map(|h| match f.attributes.get(*h) {
                     Some(Value::String(s)) => s.clone(),
-                    Some(v) if *h == "INSTALLED" => v.as_i64().map(|ms| {
-                        let (y, m, dd) = super::ymd(ms);
-                        format!("{y:04}-{m:02}-{dd:02}")
-                    }).unwrap_or_default(),
+                    Some(v) if *h == "INSTALLED" => v
+                        .as_i64()
+                        .map(|ms| {
+                            let (y, m, dd) = super::ymd(ms);
+                            format!("{y:04}-{m:02}-{dd:02}")
+                        })
+                        .unwrap_or_default(),
                     Some(v) => v.to_string(),
                     None => String::new(),
                 })
@@ -262,6 +296,13 @@ fn bike_racks(d: &mut Demo) {
         thumb: Some((Glyph::Table, GREEN)),
         ..base
     };
-    d.add(&spec, ItemData::File { name: "bike_racks.csv".into(), content: Content::bytes(csv) }, None);
+    d.add(
+        &spec,
+        ItemData::File {
+            name: "bike_racks.csv".into(),
+            content: Content::bytes(csv),
+        },
+        None,
+    );
     d.relate("bike-racks", "bike-racks-csv", "Service2Data");
 }

@@ -28,7 +28,16 @@ pub fn add(d: &mut Demo) {
         description: "Street tree inventory collected with Survey123.".into(),
         view_of: None,
     };
-    let kw = service_keywords(false, &["Survey123", "Survey123 Connect", "SurveyService", "Source", &form_id]);
+    let kw = service_keywords(
+        false,
+        &[
+            "Survey123",
+            "Survey123 Connect",
+            "SurveyService",
+            "Source",
+            &form_id,
+        ],
+    );
     let spec = Spec {
         key: "street-trees",
         owner: "editor",
@@ -65,8 +74,14 @@ pub fn add(d: &mut Demo) {
         ..spec
     };
     let mut form = d.make(&spec);
-    form.data = ItemData::File { name: format!("{form_id}.zip"), content: Content::bytes(zip) };
-    form.extra.insert("properties".into(), json!({"submissionUrl": service_url(&d.base, NAME), "version": "2024.05.02"}));
+    form.data = ItemData::File {
+        name: format!("{form_id}.zip"),
+        content: Content::bytes(zip),
+    };
+    form.extra.insert(
+        "properties".into(),
+        json!({"submissionUrl": service_url(&d.base, NAME), "version": "2024.05.02"}),
+    );
     d.put(form);
     d.relate("street-trees-form", "street-trees", "Survey2Service");
 }
@@ -81,12 +96,29 @@ const QUESTIONS: [(&str, &str, &str); 7] = [
     ("image", "photo", "Photo of the tree"),
 ];
 
-const SPECIES: [(&str, &str); 4] = [("Acer platanoides", "Norway maple"), ("Gleditsia triacanthos", "Honey locust"), ("Quercus macrocarpa", "Bur oak"), ("Tilia cordata", "Littleleaf linden")];
+const SPECIES: [(&str, &str); 4] = [
+    ("Acer platanoides", "Norway maple"),
+    ("Gleditsia triacanthos", "Honey locust"),
+    ("Quercus macrocarpa", "Bur oak"),
+    ("Tilia cordata", "Littleleaf linden"),
+];
 
 /// The zip of a Survey123 Connect form.
 fn form_zip(submission_url: &str) -> Vec<u8> {
-    let mut survey = vec![vec![text("type"), text("name"), text("label"), text("required"), text("bind::esri:fieldType")]];
-    survey.push(vec![text("geopoint"), text("location"), text("Location"), text("yes"), text("")]);
+    let mut survey = vec![vec![
+        text("type"),
+        text("name"),
+        text("label"),
+        text("required"),
+        text("bind::esri:fieldType"),
+    ]];
+    survey.push(vec![
+        text("geopoint"),
+        text("location"),
+        text("Location"),
+        text("yes"),
+        text(""),
+    ]);
     for (t, n, l) in QUESTIONS {
         let required = if n == "photo" { "" } else { "yes" };
         survey.push(vec![text(t), text(n), text(l), text(required), text("")]);
@@ -99,13 +131,30 @@ fn form_zip(submission_url: &str) -> Vec<u8> {
         choices.push(vec![text("condition"), text(c), text(c)]);
     }
     let settings: Vec<Vec<Cell>> = vec![
-        vec![text("form_title"), text("form_id"), text("version"), text("submission_url")],
-        vec![text("Street Tree Survey"), text(NAME), text("2024.05.02"), text(submission_url)],
+        vec![
+            text("form_title"),
+            text("form_id"),
+            text("version"),
+            text("submission_url"),
+        ],
+        vec![
+            text("Street Tree Survey"),
+            text(NAME),
+            text("2024.05.02"),
+            text(submission_url),
+        ],
     ];
-    let xlsx = files::xlsx(&[("survey", survey), ("choices", choices), ("settings", settings)]);
+    let xlsx = files::xlsx(&[
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ]);
     let xform = xform(submission_url);
     let forminfo = json!({"name": NAME, "title": "Street Tree Survey", "version": "2024.05.02", "languages": ["en"], "displayInfo": {"style": "pages"}}).to_string();
-    let questions: Vec<_> = QUESTIONS.iter().map(|(t, n, l)| json!({"type": t, "name": n, "label": l})).collect();
+    let questions: Vec<_> = QUESTIONS
+        .iter()
+        .map(|(t, n, l)| json!({"type": t, "name": n, "label": l}))
+        .collect();
     let form_json = json!({"header": {"content": "Street Tree Survey"}, "questions": questions, "settings": {"submissionUrl": submission_url, "openStatusInfo": {"status": "open"}}}).to_string();
     let info = json!({"type": "Form", "typeKeywords": ["Form", "Survey123", "Survey123 Connect", "xForm"], "title": "Street Tree Survey"}).to_string();
     files::zip(&[
@@ -114,13 +163,17 @@ fn form_zip(submission_url: &str) -> Vec<u8> {
         (&format!("esriinfo/{NAME}.itemInfo"), info.as_bytes()),
         ("esriinfo/forminfo.json", forminfo.as_bytes()),
         ("esriinfo/form.json", form_json.as_bytes()),
-        ("esriinfo/media/README.txt", b"Images and files referenced by the form."),
+        (
+            "esriinfo/media/README.txt",
+            b"Images and files referenced by the form.",
+        ),
     ])
 }
 
 fn xform(submission_url: &str) -> String {
     let mut instance = String::from("<location/>");
-    let mut binds = format!("<bind nodeset=\"/{NAME}/location\" type=\"geopoint\" required=\"true()\"/>");
+    let mut binds =
+        format!("<bind nodeset=\"/{NAME}/location\" type=\"geopoint\" required=\"true()\"/>");
     let mut body = format!("<input ref=\"/{NAME}/location\"><label>Location</label></input>");
     for (t, n, l) in QUESTIONS {
         instance.push_str(&format!("<{n}/>"));
@@ -135,11 +188,22 @@ fn xform(submission_url: &str) -> String {
         let mut items = String::new();
         if n == "species" {
             for (sci, common) in SPECIES {
-                items.push_str(&format!("<item><label>{}</label><value>{}</value></item>", xml_escape(common), xml_escape(sci)));
+                items.push_str(&format!(
+                    "<item><label>{}</label><value>{}</value></item>",
+                    xml_escape(common),
+                    xml_escape(sci)
+                ));
             }
         }
-        let media = if control == "upload" { " mediatype=\"image/*\"" } else { "" };
-        body.push_str(&format!("<{control} ref=\"/{NAME}/{n}\"{media}><label>{}</label>{items}</{control}>", xml_escape(l)));
+        let media = if control == "upload" {
+            " mediatype=\"image/*\""
+        } else {
+            ""
+        };
+        body.push_str(&format!(
+            "<{control} ref=\"/{NAME}/{n}\"{media}><label>{}</label>{items}</{control}>",
+            xml_escape(l)
+        ));
     }
     format!(
         "<?xml version=\"1.0\"?>\n<h:html xmlns=\"http://www.w3.org/2002/xforms\" xmlns:h=\"http://www.w3.org/1999/xhtml\" xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:orx=\"http://openrosa.org/xforms\" xmlns:esri=\"http://esri.com/xforms\"><h:head><h:title>Street Tree Survey</h:title><model><instance><{NAME} id=\"{NAME}\" orx:version=\"2024.05.02\">{instance}<meta><instanceID/></meta></{NAME}></instance>{binds}<submission action=\"{}\" method=\"post\" esri:orx=\"http://esri.com/xforms\"/></model></h:head><h:body>{body}</h:body></h:html>\n",

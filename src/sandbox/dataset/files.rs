@@ -81,8 +81,13 @@ pub fn pdf(title: &str, lines: &[String], created: i64) -> Vec<u8> {
     let mut objects: Vec<String> = Vec::new();
     let kids: Vec<String> = (0..n_pages).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
     objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n_pages} >>", kids.join(" ")));
-    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into());
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {n_pages} >>",
+        kids.join(" ")
+    ));
+    objects.push(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
+    );
     let (y, m, d) = super::ymd(created);
     objects.push(format!(
         "<< /Title {} /Author (Riverton Water & Planning) /Producer (agol-backup sandbox) /CreationDate (D:{y:04}{m:02}{d:02}090000Z) >>",
@@ -91,19 +96,28 @@ pub fn pdf(title: &str, lines: &[String], created: i64) -> Vec<u8> {
     for (i, chunk) in pages.iter().enumerate() {
         let mut content = String::from("BT\n");
         if i == 0 {
-            content.push_str(&format!("/F1 18 Tf\n72 730 Td\n{} Tj\n/F1 11 Tf\n0 -30 Td\n", pdf_text(title)));
+            content.push_str(&format!(
+                "/F1 18 Tf\n72 730 Td\n{} Tj\n/F1 11 Tf\n0 -30 Td\n",
+                pdf_text(title)
+            ));
         } else {
             content.push_str("/F1 11 Tf\n72 740 Td\n");
         }
         for line in *chunk {
             content.push_str(&format!("{} Tj\n0 -15 Td\n", pdf_text(line)));
         }
-        content.push_str(&format!("ET\nBT /F1 8 Tf 500 40 Td (Page {} of {n_pages}) Tj ET\n", i + 1));
+        content.push_str(&format!(
+            "ET\nBT /F1 8 Tf 500 40 Td (Page {} of {n_pages}) Tj ET\n",
+            i + 1
+        ));
         objects.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             6 + 2 * i
         ));
-        objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
     }
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
@@ -174,13 +188,18 @@ fn column_name(mut i: usize) -> String {
 }
 
 fn sheet_xml(rows: &[Vec<Cell>]) -> String {
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
     for (r, row) in rows.iter().enumerate() {
         x.push_str(&format!("<row r=\"{}\">", r + 1));
         for (c, cell) in row.iter().enumerate() {
             let at = format!("{}{}", column_name(c), r + 1);
             match cell {
-                Cell::Text(t) => x.push_str(&format!("<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>", xml_escape(t))),
+                Cell::Text(t) => x.push_str(&format!(
+                    "<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+                    xml_escape(t)
+                )),
                 Cell::Number(n) => x.push_str(&format!("<c r=\"{at}\"><v>{n}</v></c>")),
             }
         }
@@ -196,21 +215,33 @@ const DOC_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/rel
 
 /// A minimal but valid XLSX workbook with one worksheet per `(name, rows)`.
 pub fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
-    let mut types = format!("{XML_HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
-    let mut book = format!("{XML_HEAD}<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{DOC_REL}\"><sheets>");
+    let mut types = format!(
+        "{XML_HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+    );
+    let mut book = format!(
+        "{XML_HEAD}<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{DOC_REL}\"><sheets>"
+    );
     let mut book_rels = format!("{XML_HEAD}<Relationships xmlns=\"{RELS_NS}\">");
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, (name, rows)) in sheets.iter().enumerate() {
         let n = i + 1;
         types.push_str(&format!("<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"));
-        book.push_str(&format!("<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>", xml_escape(name)));
+        book.push_str(&format!(
+            "<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>",
+            xml_escape(name)
+        ));
         book_rels.push_str(&format!("<Relationship Id=\"rId{n}\" Type=\"{DOC_REL}/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"));
-        parts.push((format!("xl/worksheets/sheet{n}.xml"), sheet_xml(rows).into_bytes()));
+        parts.push((
+            format!("xl/worksheets/sheet{n}.xml"),
+            sheet_xml(rows).into_bytes(),
+        ));
     }
     types.push_str("</Types>");
     book.push_str("</sheets></workbook>");
     book_rels.push_str("</Relationships>");
-    let root_rels = format!("{XML_HEAD}<Relationships xmlns=\"{RELS_NS}\"><Relationship Id=\"rId1\" Type=\"{DOC_REL}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+    let root_rels = format!(
+        "{XML_HEAD}<Relationships xmlns=\"{RELS_NS}\"><Relationship Id=\"rId1\" Type=\"{DOC_REL}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+    );
     let mut entries: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", types.as_bytes()),
         ("_rels/.rels", root_rels.as_bytes()),
@@ -223,13 +254,26 @@ pub fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
 
 /// A minimal but valid DOCX document: `title` as the first paragraph, then `paragraphs`.
 pub fn docx(title: &str, paragraphs: &[&str]) -> Vec<u8> {
-    let types = format!("{XML_HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>");
-    let rels = format!("{XML_HEAD}<Relationships xmlns=\"{RELS_NS}\"><Relationship Id=\"rId1\" Type=\"{DOC_REL}/officeDocument\" Target=\"word/document.xml\"/></Relationships>");
+    let types = format!(
+        "{XML_HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
+    );
+    let rels = format!(
+        "{XML_HEAD}<Relationships xmlns=\"{RELS_NS}\"><Relationship Id=\"rId1\" Type=\"{DOC_REL}/officeDocument\" Target=\"word/document.xml\"/></Relationships>"
+    );
     let para = |t: &str, bold: bool| {
-        let props = if bold { "<w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr>" } else { "" };
-        format!("<w:p><w:r>{props}<w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", xml_escape(t))
+        let props = if bold {
+            "<w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr>"
+        } else {
+            ""
+        };
+        format!(
+            "<w:p><w:r>{props}<w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            xml_escape(t)
+        )
     };
-    let mut doc = format!("{XML_HEAD}<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>");
+    let mut doc = format!(
+        "{XML_HEAD}<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
+    );
     doc.push_str(&para(title, true));
     for p in paragraphs {
         doc.push_str(&para(p, false));
@@ -243,7 +287,13 @@ pub fn docx(title: &str, paragraphs: &[&str]) -> Vec<u8> {
 }
 
 /// ArcGIS item metadata (`metadata.xml`, ArcGIS format, Item Description profile).
-pub fn metadata_xml(title: &str, summary: &str, tags: &[String], credits: &str, created: i64) -> Vec<u8> {
+pub fn metadata_xml(
+    title: &str,
+    summary: &str,
+    tags: &[String],
+    credits: &str,
+    created: i64,
+) -> Vec<u8> {
     let (y, m, d) = super::ymd(created);
     let keywords: String = tags
         .iter()
@@ -265,32 +315,64 @@ mod tests {
 
     #[test]
     fn pdf_has_header_trailer_and_a_correct_xref() {
-        let lines: Vec<String> = (0..60).map(|i| format!("Line {i} (with parens) and Zürich")).collect();
+        let lines: Vec<String> = (0..60)
+            .map(|i| format!("Line {i} (with parens) and Zürich"))
+            .collect();
         let p = pdf("Report — 2024", &lines, super::super::ts(2024, 3, 1, 0, 0));
         assert!(p.starts_with(b"%PDF-1.4"));
         assert!(p.ends_with(b"%%EOF\n"));
         let text = String::from_utf8_lossy(&p);
         assert!(text.contains("/Count 2"));
-        let startxref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
+        let startxref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(p[startxref..].starts_with(b"xref"));
         // Every xref offset points at "N 0 obj".
         let table = &text[startxref..];
-        for (n, line) in table.lines().skip(3).take_while(|l| l.ends_with(" n ")).enumerate() {
+        for (n, line) in table
+            .lines()
+            .skip(3)
+            .take_while(|l| l.ends_with(" n "))
+            .enumerate()
+        {
             let off: usize = line[..10].parse().unwrap();
-            assert!(p[off..].starts_with(format!("{} 0 obj", n + 1).as_bytes()), "object {}", n + 1);
+            assert!(
+                p[off..].starts_with(format!("{} 0 obj", n + 1).as_bytes()),
+                "object {}",
+                n + 1
+            );
         }
     }
 
     #[test]
     fn xlsx_opens_as_zip_with_the_required_parts() {
-        let rows = vec![vec![text("Name"), text("Cost")], vec![text("Main <A> & B"), Cell::Number(1250.5)]];
+        let rows = vec![
+            vec![text("Name"), text("Cost")],
+            vec![text("Main <A> & B"), Cell::Number(1250.5)],
+        ];
         let x = xlsx(&[("Plan", rows), ("Notes", vec![vec![text("ok")]])]);
         let mut z = zip::ZipArchive::new(Cursor::new(x)).unwrap();
-        for part in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        for part in [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet2.xml",
+        ] {
             assert!(z.by_name(part).is_ok(), "{part}");
         }
         let mut sheet = String::new();
-        z.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+        z.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
         assert!(sheet.contains("Main &lt;A&gt; &amp; B"));
         assert!(sheet.contains("<c r=\"B2\"><v>1250.5</v></c>"));
     }

@@ -1,7 +1,7 @@
-//! The item kinds of generated:N: small hosted feature services (one point layer of 5-20
-//! features), web maps over earlier services, apps and dashboards over earlier maps, stories,
-//! experiences, notebooks, tiny PDFs and CSVs, shared sample images, spreadsheets and shapefiles,
-//! GeoJSON and links. Each function returns the finished [`Item`]; `generated` inserts it.
+//! The service, map and app kinds of generated:N: small hosted feature services (one point layer
+//! of 5-20 features), web maps over earlier services, apps and dashboards over earlier maps,
+//! stories and experiences; plus the shared sample bytes and thumbnail designs. File kinds are in
+//! `generated_files`. Each function returns the finished [`Item`]; `generated` inserts it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -47,16 +47,36 @@ pub fn color(g: Glyph) -> [u8; 3] {
 /// Builds the sample bytes (and basemap JSON) shared by many items.
 pub fn prepare_samples(g: &mut Gen) {
     g.basemaps = [basemap(false).to_string(), basemap(true).to_string()];
-    g.samples.insert("png", Arc::new(thumbs::photo(0x5a3b, 160, 120)));
-    let rows = vec![vec![files::text("Asset"), files::text("Value")], vec![files::text("A-1"), files::Cell::Number(12.5)]];
-    g.samples.insert("xlsx", Arc::new(files::xlsx(&[("Data", rows)])));
+    g.samples
+        .insert("png", Arc::new(thumbs::photo(0x5a3b, 160, 120)));
+    let rows = vec![
+        vec![files::text("Asset"), files::text("Value")],
+        vec![files::text("A-1"), files::Cell::Number(12.5)],
+    ];
+    g.samples
+        .insert("xlsx", Arc::new(files::xlsx(&[("Data", rows)])));
     let pts: Vec<Shape> = (0..5).map(|k| Shape::Point(geo::corner(k, k))).collect();
-    let fields = [DbfField { name: "NAME", kind: b'C', len: 16, dec: 0 }];
+    let fields = [DbfField {
+        name: "NAME",
+        kind: b'C',
+        len: 16,
+        dec: 0,
+    }];
     let rows: Vec<Vec<String>> = (0..5).map(|k| vec![format!("Point {k}")]).collect();
-    g.samples.insert("shp", Arc::new(super::shapefile::zipped("points", &pts, &fields, &rows, (2024, 3, 1))));
+    g.samples.insert(
+        "shp",
+        Arc::new(super::shapefile::zipped(
+            "points",
+            &pts,
+            &fields,
+            &rows,
+            (2024, 3, 1),
+        )),
+    );
 }
 
-fn title(g: &mut Gen, topic: &str, area: &str, what: &str, i: usize) -> String {
+/// A title for item `i` (about 1% of titles repeat).
+pub fn title(g: &mut Gen, topic: &str, area: &str, what: &str, i: usize) -> String {
     // About 1% of titles repeat (every title is otherwise unique through its number).
     if g.rng.below(100) == 0 {
         return format!("{area} {topic} {what}");
@@ -64,15 +84,17 @@ fn title(g: &mut Gen, topic: &str, area: &str, what: &str, i: usize) -> String {
     format!("{area} {topic} {what} {i:05}")
 }
 
-fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
-}
-
-fn file_item(g: &mut Gen, i: usize, title: &str, kind: &str, kw: &[&str], created: i64, name: String, content: Content) -> Item {
-    let mut it = g.base_item(i, title, kind, created);
-    it.type_keywords.splice(0..0, strings(kw));
-    it.data = ItemData::File { name, content };
-    it
+/// `s` in lower case with every non-alphanumeric character replaced by `_`.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// A hosted feature service with one point layer of 5-20 features.
@@ -84,7 +106,14 @@ pub fn feature_service(g: &mut Gen, i: usize, topic: &str, area: &str, created: 
         id: 0,
         name: topic.replace(' ', "_"),
         geometry_type: Some("esriGeometryPoint".into()),
-        fields: vec![Field::new("OBJECTID", "esriFieldTypeOID"), Field::new("GlobalID", "esriFieldTypeGlobalID"), Field::new("NAME", "esriFieldTypeString"), Field::new("CATEGORY", "esriFieldTypeString"), Field::new("VALUE", "esriFieldTypeDouble"), Field::new("OBSERVED", "esriFieldTypeDate")],
+        fields: vec![
+            Field::new("OBJECTID", "esriFieldTypeOID"),
+            Field::new("GlobalID", "esriFieldTypeGlobalID"),
+            Field::new("NAME", "esriFieldTypeString"),
+            Field::new("CATEGORY", "esriFieldTypeString"),
+            Field::new("VALUE", "esriFieldTypeDouble"),
+            Field::new("OBSERVED", "esriFieldTypeDate"),
+        ],
         features: BTreeMap::new(),
         attachments: BTreeMap::new(),
         has_attachments: false,
@@ -99,13 +128,25 @@ pub fn feature_service(g: &mut Gen, i: usize, topic: &str, area: &str, created: 
         a.insert("GlobalID".into(), json!(guid(&mut g.rng)));
         a.insert("NAME".into(), json!(format!("{topic} {oid}")));
         a.insert("CATEGORY".into(), json!(g.rng.pick(&["A", "B", "C"])));
-        a.insert("VALUE".into(), json!((g.rng.range(0.0, 1000.0) * 100.0).round() / 100.0));
-        a.insert("OBSERVED".into(), json!(created - g.rng.below(1000) as i64 * 86_400_000));
+        a.insert(
+            "VALUE".into(),
+            json!((g.rng.range(0.0, 1000.0) * 100.0).round() / 100.0),
+        );
+        a.insert(
+            "OBSERVED".into(),
+            json!(created - g.rng.below(1000) as i64 * 86_400_000),
+        );
         let p = [geo::r6(g.rng.range(x0, x1)), geo::r6(g.rng.range(y0, y1))];
         let mut xy = Map::with_capacity(2);
         xy.insert("x".into(), json!(p[0]));
         xy.insert("y".into(), json!(p[1]));
-        layer.features.insert(oid, Feature { attributes: a, geometry: Some(Value::Object(xy)) });
+        layer.features.insert(
+            oid,
+            Feature {
+                attributes: a,
+                geometry: Some(Value::Object(xy)),
+            },
+        );
     }
     let capabilities = if g.rng.below(100) < 85 { FULL } else { NO_SYNC };
     let service = Service {
@@ -117,7 +158,8 @@ pub fn feature_service(g: &mut Gen, i: usize, topic: &str, area: &str, created: 
         description: format!("Generated service {name}"),
         view_of: None,
     };
-    it.type_keywords.splice(0..0, strings(&service_keywords(false, &[])));
+    it.type_keywords
+        .splice(0..0, strings(&service_keywords(false, &[])));
     it.url = Some(service_url(&g.base, &name));
     it.extra.insert("name".into(), json!(name));
     g.services.push((it.id.clone(), name.clone()));
@@ -147,10 +189,16 @@ pub fn web_map(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64) -> 
         used.push(sid.clone());
     }
     for sid in used {
-        g.st.relationships.insert(Relationship { origin: it.id.clone(), dest: sid, kind: "Map2Service".into() });
+        g.st.relationships.insert(Relationship {
+            origin: it.id.clone(),
+            dest: sid,
+            kind: "Map2Service".into(),
+        });
     }
     let basemap = &g.basemaps[usize::from(g.rng.below(3) == 0)];
-    let doc = format!("{{\"operationalLayers\":[{ops}],\"baseMap\":{basemap},\"spatialReference\":{{\"wkid\":102100,\"latestWkid\":3857}},\"authoringApp\":\"ArcGISMapViewer\",\"authoringAppVersion\":\"2024.3\",\"version\":\"2.31\"}}");
+    let doc = format!(
+        "{{\"operationalLayers\":[{ops}],\"baseMap\":{basemap},\"spatialReference\":{{\"wkid\":102100,\"latestWkid\":3857}},\"authoringApp\":\"ArcGISMapViewer\",\"authoringAppVersion\":\"2024.3\",\"version\":\"2.31\"}}"
+    );
     it.data = ItemData::Json(Arc::new(doc.into_bytes()));
     let mut kw = strings(&MAP_KEYWORDS);
     kw.push("Web Map".into());
@@ -170,25 +218,52 @@ pub fn app(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64, dashboa
     if dashboard {
         let t = title(g, topic, area, "Dashboard", i);
         let mut it = g.base_item(i, &t, "Dashboard", created);
-        let mut widgets = vec![json!({"type": "mapWidget", "id": format!("map-{i}"), "itemId": map, "name": "Map"})];
+        let mut widgets = vec![
+            json!({"type": "mapWidget", "id": format!("map-{i}"), "itemId": map, "name": "Map"}),
+        ];
         if let Some((sid, _)) = g.services.last().cloned() {
             widgets.push(json!({"type": "indicatorWidget", "id": format!("ind-{i}"), "name": "Count", "datasets": [{"type": "serviceDataset", "dataSource": {"type": "itemDataSource", "id": "ds0", "itemId": sid, "layerId": 0, "table": true}}]}));
         }
-        it.data = json_data(&json!({"version": 27, "widgets": widgets, "headerPanel": {"type": "headerPanel", "title": t}}));
-        it.type_keywords.splice(0..0, strings(&["Dashboard", "Operations Dashboard"]));
+        it.data = json_data(
+            &json!({"version": 27, "widgets": widgets, "headerPanel": {"type": "headerPanel", "title": t}}),
+        );
+        it.type_keywords
+            .splice(0..0, strings(&["Dashboard", "Operations Dashboard"]));
         it.url = Some(format!("{}/portal/apps/dashboards/{}", g.base, it.id));
         return it;
     }
     let t = title(g, topic, area, "Viewer", i);
     let mut it = g.base_item(i, &t, "Web Mapping Application", created);
     it.data = json_data(&json!({"values": {"webmap": map, "title": t}}));
-    it.type_keywords.splice(0..0, strings(&["configurableApp", "Instant Apps", "JavaScript", "Map", "Mapping Site", "Online Map", "Ready To Use", "Web Map"]));
-    it.url = Some(format!("{}/portal/apps/instant/basic/index.html?appid={}", g.base, it.id));
+    it.type_keywords.splice(
+        0..0,
+        strings(&[
+            "configurableApp",
+            "Instant Apps",
+            "JavaScript",
+            "Map",
+            "Mapping Site",
+            "Online Map",
+            "Ready To Use",
+            "Web Map",
+        ]),
+    );
+    it.url = Some(format!(
+        "{}/portal/apps/instant/basic/index.html?appid={}",
+        g.base, it.id
+    ));
     it
 }
 
 /// A StoryMap (with a `draft.json` resource) or a Web Experience over an earlier map.
-pub fn story_or_experience(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64, story: bool) -> Item {
+pub fn story_or_experience(
+    g: &mut Gen,
+    i: usize,
+    topic: &str,
+    area: &str,
+    created: i64,
+    story: bool,
+) -> Item {
     let map = some_map(g);
     if story {
         let t = title(g, topic, area, "Story", i);
@@ -196,73 +271,49 @@ pub fn story_or_experience(g: &mut Gen, i: usize, topic: &str, area: &str, creat
         let doc = json!({"root": "n-1", "nodes": {"n-1": {"type": "story", "children": ["n-2"]}, "n-2": {"type": "webmap", "data": {"map": format!("r-{map}")}}}, "resources": {format!("r-{map}"): {"type": "webmap", "data": {"itemId": map, "itemType": "Web Map", "type": "default"}}}});
         let bytes = serde_json::to_vec(&doc).unwrap_or_default();
         it.data = ItemData::Json(Arc::new(bytes.clone()));
-        it.resources.insert("draft.json".into(), crate::sandbox::model::Resource { content: Content::bytes(bytes), created, access: "inherit".into(), properties: None });
-        it.type_keywords.splice(0..0, strings(&["arcgis-storymaps", "smdraftresourceid:draft.json", "smstatuspublished", "StoryMap", "Web Application"]));
-        it.url = Some(format!("{}/portal/apps/storymaps/stories/{}", g.base, it.id));
+        it.resources.insert(
+            "draft.json".into(),
+            crate::sandbox::model::Resource {
+                content: Content::bytes(bytes),
+                created,
+                access: "inherit".into(),
+                properties: None,
+            },
+        );
+        it.type_keywords.splice(
+            0..0,
+            strings(&[
+                "arcgis-storymaps",
+                "smdraftresourceid:draft.json",
+                "smstatuspublished",
+                "StoryMap",
+                "Web Application",
+            ]),
+        );
+        it.url = Some(format!(
+            "{}/portal/apps/storymaps/stories/{}",
+            g.base, it.id
+        ));
         return it;
     }
     let t = title(g, topic, area, "Experience", i);
     let mut it = g.base_item(i, &t, "Web Experience", created);
-    it.data = json_data(&json!({"dataSources": {"dataSource_1": {"id": "dataSource_1", "type": "WEB_MAP", "itemId": map}}, "exbVersion": "1.14.0"}));
-    it.type_keywords.splice(0..0, strings(&["EXB Experience", "JavaScript", "Ready To Use", "Web Application", "Web Experience"]));
-    it.url = Some(format!("{}/portal/apps/experiencebuilder/experience/?id={}", g.base, it.id));
-    it
-}
-
-/// A tiny PDF.
-pub fn pdf(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64) -> Item {
-    let t = title(g, topic, area, "Report", i);
-    let bytes = files::pdf(&t, &[format!("Generated report {i}.")], created);
-    file_item(g, i, &t, "PDF", &["Data", "Document", "PDF"], created, format!("{}.pdf", slug(&t)), Content::bytes(bytes))
-}
-
-/// A small CSV with coordinates.
-pub fn csv(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64) -> Item {
-    let t = title(g, topic, area, "Table", i);
-    let rows: Vec<Vec<String>> = (0..5).map(|k| vec![format!("{topic} {k}"), format!("{:.6}", -111.94 + k as f64 * 0.001), "40.520000".into()]).collect();
-    let bytes = files::csv(&["NAME", "Longitude", "Latitude"], &rows);
-    file_item(g, i, &t, "CSV", &["CSV"], created, format!("{}.csv", slug(&t)), Content::bytes(bytes))
-}
-
-/// An ArcGIS Notebook.
-pub fn notebook(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64) -> Item {
-    let t = title(g, topic, area, "Analysis", i);
-    let mut it = g.base_item(i, &t, "Notebook", created);
-    it.data = json_data(&json!({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": ["from arcgis.gis import GIS\n", "gis = GIS(\"home\")\n"]}], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}));
-    it.type_keywords.splice(0..0, strings(&["Notebook", "Python"]));
-    it
-}
-
-/// A PNG image (`image`) or an XLSX spreadsheet, with shared bytes.
-pub fn sample_file(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64, image: bool) -> Item {
-    let (what, kind, kw, ext, key) = if image {
-        ("Photo", "Image", &["Data", "Image", "png"][..], "png", "png")
-    } else {
-        ("Workbook", "Microsoft Excel", &["Data", "Document", "Microsoft Excel"][..], "xlsx", "xlsx")
-    };
-    let t = title(g, topic, area, what, i);
-    let bytes = g.samples.get(key).cloned().unwrap_or_default();
-    file_item(g, i, &t, kind, kw, created, format!("{}.{ext}", slug(&t)), Content::Bytes(bytes))
-}
-
-/// A zipped shapefile (`shapefile`, shared bytes) or a small GeoJSON file.
-pub fn geo_file(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64, shapefile: bool) -> Item {
-    let t = title(g, topic, area, "Layer", i);
-    if shapefile {
-        let bytes = g.samples.get("shp").cloned().unwrap_or_default();
-        return file_item(g, i, &t, "Shapefile", &["Data", "Shapefile"], created, format!("{}.zip", slug(&t)), Content::Bytes(bytes));
-    }
-    let p = geo::corner(i % geo::COLS, i % geo::ROWS);
-    let doc = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": t}, "geometry": {"type": "Point", "coordinates": p}}]});
-    let bytes = serde_json::to_vec(&doc).unwrap_or_default();
-    file_item(g, i, &t, "GeoJson", &["GeoJSON", "FeatureCollection"], created, format!("{}.geojson", slug(&t)), Content::bytes(bytes))
-}
-
-/// A Document Link.
-pub fn link(g: &mut Gen, i: usize, topic: &str, area: &str, created: i64) -> Item {
-    let t = title(g, topic, area, "Website", i);
-    let mut it = g.base_item(i, &t, "Document Link", created);
-    it.type_keywords.splice(0..0, strings(&["Data", "Document", "Document Link"]));
-    it.url = Some(format!("https://riverton-water.example/docs/{}", slug(&t)));
+    it.data = json_data(
+        &json!({"dataSources": {"dataSource_1": {"id": "dataSource_1", "type": "WEB_MAP", "itemId": map}}, "exbVersion": "1.14.0"}),
+    );
+    it.type_keywords.splice(
+        0..0,
+        strings(&[
+            "EXB Experience",
+            "JavaScript",
+            "Ready To Use",
+            "Web Application",
+            "Web Experience",
+        ]),
+    );
+    it.url = Some(format!(
+        "{}/portal/apps/experiencebuilder/experience/?id={}",
+        g.base, it.id
+    ));
     it
 }

@@ -19,8 +19,8 @@ pub const COLS: usize = 12;
 /// Number of blocks south to north.
 pub const ROWS: usize = 10;
 
-/// The town's extent `[xmin, ymin, xmax, ymax]` in WGS 84.
-pub const EXTENT: [f64; 4] = [X0 - 0.002, Y0 - 0.002, X0 + DX * COLS as f64 + 0.002, Y0 + DY * ROWS as f64 + 0.002];
+/// The town's extent `[xmin, ymin, xmax, ymax]` in WGS 84 (the street grid plus a margin).
+pub const EXTENT: [f64; 4] = [-111.970, 40.498, -111.9084, 40.546];
 
 /// A coordinate rounded to 6 decimals (about 10 cm), as digitised data looks.
 pub fn r6(v: f64) -> f64 {
@@ -54,14 +54,24 @@ pub fn kerbside_point(rng: &mut Rng) -> [f64; 2] {
     let (a, b) = *rng.pick(&segs);
     let t = rng.range(0.08, 0.92);
     let side = if rng.below(2) == 0 { -0.00009 } else { 0.00009 };
-    let (dx, dy) = if (a[0] - b[0]).abs() < 1e-12 { (side, 0.0) } else { (0.0, side) };
-    [r6(a[0] + (b[0] - a[0]) * t + dx), r6(a[1] + (b[1] - a[1]) * t + dy)]
+    let (dx, dy) = if (a[0] - b[0]).abs() < 1e-12 {
+        (side, 0.0)
+    } else {
+        (0.0, side)
+    };
+    [
+        r6(a[0] + (b[0] - a[0]) * t + dx),
+        r6(a[1] + (b[1] - a[1]) * t + dy),
+    ]
 }
 
 /// A point near the town centre (downtown), within `spread` degrees.
 pub fn downtown_point(rng: &mut Rng, spread: f64) -> [f64; 2] {
     let c = corner(COLS / 2, ROWS / 2);
-    [r6(c[0] + rng.range(-spread, spread)), r6(c[1] + rng.range(-spread, spread) * 0.8)]
+    [
+        r6(c[0] + rng.range(-spread, spread)),
+        r6(c[1] + rng.range(-spread, spread) * 0.8),
+    ]
 }
 
 /// `n` water mains: street segments (distinct, picked by `rng`) with a slight jog midway.
@@ -76,7 +86,11 @@ pub fn mains(rng: &mut Rng, n: usize) -> Vec<Vec<[f64; 2]>> {
         .map(|(a, b)| {
             let jog = rng.range(-0.00004, 0.00004);
             let mid = [(a[0] + b[0]) / 2.0 + jog, (a[1] + b[1]) / 2.0 + jog];
-            vec![[r6(a[0] + 0.00005), r6(a[1] + 0.00005)], [r6(mid[0] + 0.00005), r6(mid[1] + 0.00005)], [r6(b[0] + 0.00005), r6(b[1] + 0.00005)]]
+            vec![
+                [r6(a[0] + 0.00005), r6(a[1] + 0.00005)],
+                [r6(mid[0] + 0.00005), r6(mid[1] + 0.00005)],
+                [r6(b[0] + 0.00005), r6(b[1] + 0.00005)],
+            ]
         })
         .collect()
 }
@@ -84,7 +98,10 @@ pub fn mains(rng: &mut Rng, n: usize) -> Vec<Vec<[f64; 2]>> {
 /// A point a few metres from intersection `(i, j)` (where valves sit).
 pub fn near_corner(rng: &mut Rng, i: usize, j: usize) -> [f64; 2] {
     let c = corner(i, j);
-    [r6(c[0] + rng.range(-0.00025, 0.00025)), r6(c[1] + rng.range(-0.00025, 0.00025))]
+    [
+        r6(c[0] + rng.range(-0.00025, 0.00025)),
+        r6(c[1] + rng.range(-0.00025, 0.00025)),
+    ]
 }
 
 /// A clockwise rectangle ring (Esri outer-ring orientation).
@@ -100,7 +117,11 @@ pub fn zones(rng: &mut Rng, cols: usize, rows: usize) -> Vec<Vec<[f64; 2]>> {
         (0..=n)
             .map(|k| {
                 let base = lo + (hi - lo) * k as f64 / n as f64;
-                if k == 0 || k == n { base } else { base + rng.range(-0.002, 0.002) }
+                if k == 0 || k == n {
+                    base
+                } else {
+                    base + rng.range(-0.002, 0.002)
+                }
             })
             .collect()
     };
@@ -117,7 +138,9 @@ pub fn zones(rng: &mut Rng, cols: usize, rows: usize) -> Vec<Vec<[f64; 2]>> {
 
 /// `n` lots: blocks picked by `rng`, each split into a 3 x 2 grid of lots inside the kerbs.
 pub fn lots(rng: &mut Rng, n: usize) -> Vec<Vec<[f64; 2]>> {
-    let mut blocks: Vec<(usize, usize)> = (0..ROWS).flat_map(|j| (0..COLS).map(move |i| (i, j))).collect();
+    let mut blocks: Vec<(usize, usize)> = (0..ROWS)
+        .flat_map(|j| (0..COLS).map(move |i| (i, j)))
+        .collect();
     for i in (1..blocks.len()).rev() {
         blocks.swap(i, rng.below(i as u64 + 1) as usize);
     }
@@ -142,7 +165,10 @@ pub fn lots(rng: &mut Rng, n: usize) -> Vec<Vec<[f64; 2]>> {
 /// Area of a ring in square metres (planar approximation at the town's latitude).
 pub fn ring_area_m2(ring: &[[f64; 2]]) -> f64 {
     let (mx, my) = (111_320.0 * (40.52f64).to_radians().cos(), 110_540.0);
-    let twice: f64 = ring.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum();
+    let twice: f64 = ring
+        .windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum();
     (twice / 2.0).abs() * mx * my
 }
 
@@ -191,12 +217,23 @@ mod tests {
     #[test]
     fn lots_and_zones_are_closed_clockwise_rings_inside_the_town() {
         let mut rng = Rng::new(4);
-        for ring in lots(&mut rng, 150).iter().chain(zones(&mut rng, 5, 4).iter()) {
+        for ring in lots(&mut rng, 150)
+            .iter()
+            .chain(zones(&mut rng, 5, 4).iter())
+        {
             assert_eq!(ring.first(), ring.last());
-            let signed: f64 = ring.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum();
+            let signed: f64 = ring
+                .windows(2)
+                .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+                .sum();
             assert!(signed < 0.0, "clockwise");
             for [x, y] in ring {
-                assert!(*x >= EXTENT[0] - 1e-9 && *x <= EXTENT[2] + 1e-9 && *y >= EXTENT[1] - 1e-9 && *y <= EXTENT[3] + 1e-9);
+                assert!(
+                    *x >= EXTENT[0] - 1e-9
+                        && *x <= EXTENT[2] + 1e-9
+                        && *y >= EXTENT[1] - 1e-9
+                        && *y <= EXTENT[3] + 1e-9
+                );
             }
         }
         assert_eq!(lots(&mut rng, 150).len(), 150);

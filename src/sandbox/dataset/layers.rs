@@ -1,7 +1,7 @@
-//! The demo town's hosted layers with realistic attributes: hydrants (with photo attachments),
-//! the water network (mains, valves, pressure zones and the related "Valve Inspections" table),
-//! parcels, the Survey123 street tree layer and bike racks. Each builder returns a complete
-//! [`Layer`]; the services around them are assembled in `demo_services`.
+//! The demo town's hosted layers with realistic attributes: the helpers every layer uses (field
+//! types, addresses, dates, editor tracking, photo attachments), and the parcels, the Survey123
+//! street tree layer and bike racks. The water layers are in `layers_water`. Each builder returns
+//! a complete [`Layer`]; the services around them are assembled in `demo_services`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,13 +26,28 @@ pub const G: &str = "esriFieldTypeGUID";
 
 /// Street names of the town (for addresses).
 pub const STREETS: [&str; 13] = [
-    "Redwood Rd", "Park Ave", "Main St", "Orchard Dr", "Lincoln Ave", "Bluebell Ln", "Willow Way",
-    "Canal St", "Riverside Dr", "Sunset Blvd", "Cedar St", "Juniper Ave", "Aspen Ct",
+    "Redwood Rd",
+    "Park Ave",
+    "Main St",
+    "Orchard Dr",
+    "Lincoln Ave",
+    "Bluebell Ln",
+    "Willow Way",
+    "Canal St",
+    "Riverside Dr",
+    "Sunset Blvd",
+    "Cedar St",
+    "Juniper Ave",
+    "Aspen Ct",
 ];
 
 /// A street address.
 pub fn address(rng: &mut Rng) -> String {
-    format!("{} {}", 100 + rng.below(140) * 10 + rng.below(2) * 5, rng.pick(&STREETS))
+    format!(
+        "{} {}",
+        100 + rng.below(140) * 10 + rng.below(2) * 5,
+        rng.pick(&STREETS)
+    )
 }
 
 /// A time between `from` and `to` (epoch ms), during working hours.
@@ -43,14 +58,28 @@ pub fn when(rng: &mut Rng, from: i64, to: i64) -> i64 {
 
 /// A layer with `OBJECTID` and `GlobalID` first, then `fields` (name, type, alias), then the
 /// editor-tracking fields.
-pub fn new_layer(id: u32, name: &str, geometry: Option<&str>, fields: &[(&str, &str, &str)], last_edit: i64) -> Layer {
-    let mut all = vec![Field::new("OBJECTID", "esriFieldTypeOID"), Field::new("GlobalID", "esriFieldTypeGlobalID")];
+pub fn new_layer(
+    id: u32,
+    name: &str,
+    geometry: Option<&str>,
+    fields: &[(&str, &str, &str)],
+    last_edit: i64,
+) -> Layer {
+    let mut all = vec![
+        Field::new("OBJECTID", "esriFieldTypeOID"),
+        Field::new("GlobalID", "esriFieldTypeGlobalID"),
+    ];
     for (n, t, alias) in fields {
         let mut f = Field::new(n, t);
         f.alias = (*alias).to_string();
         all.push(f);
     }
-    for (n, t) in [("CreationDate", T), ("Creator", S), ("EditDate", T), ("Editor", S)] {
+    for (n, t) in [
+        ("CreationDate", T),
+        ("Creator", S),
+        ("EditDate", T),
+        ("Editor", S),
+    ] {
         all.push(Field::new(n, t));
     }
     Layer {
@@ -69,7 +98,14 @@ pub fn new_layer(id: u32, name: &str, geometry: Option<&str>, fields: &[(&str, &
 
 /// Adds a feature with a new object id and GlobalID, `attrs`, and editor tracking: created at
 /// `created` by `user`, edited between then and the layer's last edit. Returns (oid, GlobalID).
-pub fn add(layer: &mut Layer, rng: &mut Rng, attrs: Vec<(&str, Value)>, geometry: Option<Value>, created: i64, user: &str) -> (i64, String) {
+pub fn add(
+    layer: &mut Layer,
+    rng: &mut Rng,
+    attrs: Vec<(&str, Value)>,
+    geometry: Option<Value>,
+    created: i64,
+    user: &str,
+) -> (i64, String) {
     let oid = layer.next_oid();
     let gid = guid(rng);
     let mut m = Map::new();
@@ -78,12 +114,25 @@ pub fn add(layer: &mut Layer, rng: &mut Rng, attrs: Vec<(&str, Value)>, geometry
     for (k, v) in attrs {
         m.insert(k.into(), v);
     }
-    let edited = if rng.below(3) == 0 { when(rng, created, layer.last_edit_date.max(created + 1)) } else { created };
+    let edited = if rng.below(3) == 0 {
+        when(rng, created, layer.last_edit_date.max(created + 1))
+    } else {
+        created
+    };
     m.insert("CreationDate".into(), json!(created));
     m.insert("Creator".into(), json!(user));
     m.insert("EditDate".into(), json!(edited.min(layer.last_edit_date)));
-    m.insert("Editor".into(), json!(if edited == created { user } else { "editor" }));
-    layer.features.insert(oid, Feature { attributes: m, geometry });
+    m.insert(
+        "Editor".into(),
+        json!(if edited == created { user } else { "editor" }),
+    );
+    layer.features.insert(
+        oid,
+        Feature {
+            attributes: m,
+            geometry,
+        },
+    );
     (oid, gid)
 }
 
@@ -91,219 +140,234 @@ pub fn add(layer: &mut Layer, rng: &mut Rng, attrs: Vec<(&str, Value)>, geometry
 pub fn attach_photo(layer: &mut Layer, rng: &mut Rng, oid: i64, name: String, seed: u64) {
     let id = layer.next_attachment_id();
     let data = Arc::new(thumbs::photo(seed, 96, 72));
-    let att = Attachment { id, global_id: guid(rng), name, content_type: "image/png".into(), data };
+    let att = Attachment {
+        id,
+        global_id: guid(rng),
+        name,
+        content_type: "image/png".into(),
+        data,
+    };
     layer.attachments.entry(oid).or_default().push(att);
-}
-
-/// Fire hydrants: 300 points, photos on 40 of them.
-pub fn hydrants(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [
-        ("FACILITYID", S, "Facility ID"), ("ADDRESS", S, "Address"), ("MANUFACTURER", S, "Manufacturer"),
-        ("MODEL", S, "Model"), ("NOZZLES", I, "Nozzles"), ("FLOW_GPM", D, "Flow (gpm)"), ("STATIC_PSI", D, "Static Pressure (psi)"),
-        ("INSTALL_DATE", T, "Install Date"), ("LAST_INSPECTED", T, "Last Inspected"), ("STATUS", S, "Status"),
-        ("PRESSURE_ZONE", S, "Pressure Zone"), ("COMMENTS", S, "Comments"),
-    ];
-    let mut l = new_layer(0, "Hydrants", Some("esriGeometryPoint"), &fields, last_edit);
-    l.has_attachments = true;
-    let makes = [("Mueller", "Super Centurion 250"), ("Clow", "Medallion"), ("American Darling", "B-84-B"), ("Kennedy", "Guardian K81D")];
-    for n in 0..300 {
-        let (make, model) = *rng.pick(&makes);
-        let status = *rng.pick(&["In Service", "In Service", "In Service", "In Service", "Needs Repair", "Out of Service"]);
-        let comment = match status {
-            "Needs Repair" => "Cap chained loose; paint faded",
-            "Out of Service" => "Bagged - awaiting replacement barrel",
-            _ => "",
-        };
-        let attrs = vec![
-            ("FACILITYID", json!(format!("HYD-{:05}", 1001 + n))),
-            ("ADDRESS", json!(address(rng))),
-            ("MANUFACTURER", json!(make)),
-            ("MODEL", json!(model)),
-            ("NOZZLES", json!(2 + rng.below(2))),
-            ("FLOW_GPM", json!((rng.range(850.0, 2400.0) * 10.0).round() / 10.0)),
-            ("STATIC_PSI", json!((rng.range(48.0, 110.0) * 10.0).round() / 10.0)),
-            ("INSTALL_DATE", json!(when(rng, ts(1978, 1, 1, 0, 0), ts(2018, 12, 31, 0, 0)))),
-            ("LAST_INSPECTED", json!(when(rng, ts(2022, 1, 1, 0, 0), ts(2024, 10, 31, 0, 0)))),
-            ("STATUS", json!(status)),
-            ("PRESSURE_ZONE", json!(format!("Zone {}", 1 + rng.below(20)))),
-            ("COMMENTS", if comment.is_empty() { Value::Null } else { json!(comment) }),
-        ];
-        let p = geo::kerbside_point(rng);
-        let created = when(rng, ts(2019, 3, 1, 0, 0), ts(2020, 2, 28, 0, 0));
-        add(&mut l, rng, attrs, Some(geo::point_json(p)), created, "admin");
-    }
-    for k in 0..40i64 {
-        let oid = 3 + k * 7;
-        let photos = 1 + rng.below(2);
-        for p in 0..photos {
-            let name = format!("IMG_2023{:02}{:02}_{:06}.png", 4 + k % 6, 1 + k % 28, 93_000 + k * 37 + p as i64);
-            attach_photo(&mut l, rng, oid, name, 0x4859_4400 + (k as u64) * 4 + p);
-        }
-    }
-    l
-}
-
-/// The water network: mains, valves, pressure zones and the related valve inspections table.
-pub fn water_network(rng: &mut Rng, last_edit: i64) -> Vec<Layer> {
-    let mut valves = valves_layer(rng, last_edit);
-    let mut inspections = new_layer(
-        3,
-        "Valve Inspections",
-        None,
-        &[("VALVE_GUID", G, "Valve"), ("INSPECTED_ON", T, "Inspected On"), ("INSPECTOR", S, "Inspector"), ("CONDITION", S, "Condition"), ("TURNS_COUNTED", I, "Turns Counted"), ("NOTES", S, "Notes")],
-        last_edit,
-    );
-    let valve_ids: Vec<String> = valves.features.values().filter_map(|f| f.attributes.get("GlobalID").and_then(Value::as_str).map(str::to_string)).collect();
-    for _ in 0..300 {
-        let v = rng.pick(&valve_ids).clone();
-        let cond = *rng.pick(&["Good", "Good", "Good", "Fair", "Poor", "Inoperable"]);
-        let on = when(rng, ts(2019, 5, 1, 0, 0), ts(2024, 10, 31, 0, 0));
-        let attrs = vec![
-            ("VALVE_GUID", json!(v)),
-            ("INSPECTED_ON", json!(on)),
-            ("INSPECTOR", json!(rng.pick(&["J. Ortega", "K. Nguyen", "S. Becker", "L. Haddad"]))),
-            ("CONDITION", json!(cond)),
-            ("TURNS_COUNTED", json!(10 + rng.below(40))),
-            ("NOTES", json!(if cond == "Good" { "Exercised full cycle" } else { "Box full of debris; schedule vac truck" })),
-        ];
-        add(&mut inspections, rng, attrs, None, on, "editor");
-    }
-    valves.relationships = vec![json!({"id": 0, "name": "Valve Inspections", "relatedTableId": 3, "cardinality": "esriRelCardinalityOneToMany", "role": "esriRelRoleOrigin", "keyField": "GlobalID", "composite": true})];
-    inspections.relationships = vec![json!({"id": 0, "name": "Valves", "relatedTableId": 1, "cardinality": "esriRelCardinalityOneToMany", "role": "esriRelRoleDestination", "keyField": "VALVE_GUID", "composite": true})];
-    vec![mains_layer(rng, last_edit), valves, zones_layer(rng, last_edit), inspections]
-}
-
-fn mains_layer(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [("ASSETID", S, "Asset ID"), ("DIAMETER_IN", D, "Diameter (in)"), ("MATERIAL", S, "Material"), ("INSTALL_YEAR", I, "Install Year"), ("LENGTH_FT", D, "Length (ft)"), ("PRESSURE_ZONE", S, "Pressure Zone"), ("LIFECYCLE", S, "Lifecycle Status")];
-    let mut l = new_layer(0, "Water Mains", Some("esriGeometryPolyline"), &fields, last_edit);
-    for (n, path) in geo::mains(rng, 200).into_iter().enumerate() {
-        let attrs = vec![
-            ("ASSETID", json!(format!("WM-{:05}", 20_001 + n))),
-            ("DIAMETER_IN", json!(*rng.pick(&[6.0, 8.0, 8.0, 10.0, 12.0, 16.0, 24.0]))),
-            ("MATERIAL", json!(rng.pick(&["DIP", "DIP", "PVC", "PVC", "CI", "HDPE", "AC"]))),
-            ("INSTALL_YEAR", json!(1962 + rng.below(62))),
-            ("LENGTH_FT", json!((geo::path_length_m(&path) * 3.28084 * 10.0).round() / 10.0)),
-            ("PRESSURE_ZONE", json!(format!("Zone {}", 1 + rng.below(20)))),
-            ("LIFECYCLE", json!(rng.pick(&["Active", "Active", "Active", "Active", "Abandoned", "Proposed"]))),
-        ];
-        let created = when(rng, ts(2019, 3, 1, 0, 0), ts(2019, 12, 20, 0, 0));
-        add(&mut l, rng, attrs, Some(geo::path_json(&path)), created, "admin");
-    }
-    l
-}
-
-fn valves_layer(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [("VALVEID", S, "Valve ID"), ("VALVE_TYPE", S, "Valve Type"), ("SIZE_IN", D, "Size (in)"), ("TURNS_TO_CLOSE", I, "Turns to Close"), ("NORMAL_POS", S, "Normal Position"), ("LAST_EXERCISED", T, "Last Exercised"), ("CRITICAL", S, "Critical Valve")];
-    let mut l = new_layer(1, "Valves", Some("esriGeometryPoint"), &fields, last_edit);
-    for n in 0..150usize {
-        let (i, j) = (n % (geo::COLS + 1), (n / (geo::COLS + 1)) % (geo::ROWS + 1));
-        let p = geo::near_corner(rng, i, j);
-        let attrs = vec![
-            ("VALVEID", json!(format!("V-{:04}", 3001 + n))),
-            ("VALVE_TYPE", json!(rng.pick(&["Gate", "Gate", "Gate", "Butterfly", "Check", "Air Release"]))),
-            ("SIZE_IN", json!(*rng.pick(&[6.0, 8.0, 12.0, 16.0]))),
-            ("TURNS_TO_CLOSE", json!(18 + rng.below(30))),
-            ("NORMAL_POS", json!(if rng.below(12) == 0 { "Closed" } else { "Open" })),
-            ("LAST_EXERCISED", json!(when(rng, ts(2021, 1, 1, 0, 0), ts(2024, 10, 1, 0, 0)))),
-            ("CRITICAL", json!(if rng.below(5) == 0 { "Yes" } else { "No" })),
-        ];
-        let created = when(rng, ts(2019, 3, 1, 0, 0), ts(2019, 12, 20, 0, 0));
-        add(&mut l, rng, attrs, Some(geo::point_json(p)), created, "admin");
-    }
-    l
-}
-
-fn zones_layer(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [("ZONE_NAME", S, "Zone Name"), ("HGL_FT", D, "Hydraulic Grade (ft)"), ("SOURCE", S, "Supply Source"), ("AREA_ACRES", D, "Area (acres)")];
-    let mut l = new_layer(2, "Pressure Zones", Some("esriGeometryPolygon"), &fields, last_edit);
-    let names = ["Foothill", "Bluff", "Canal", "Orchard", "Riverside", "Downtown", "Sunset", "Willow", "Cedar Hills", "Lincoln"];
-    for (n, ring) in geo::zones(rng, 5, 4).into_iter().enumerate() {
-        let attrs = vec![
-            ("ZONE_NAME", json!(format!("Zone {} - {}", n + 1, names[n % names.len()]))),
-            ("HGL_FT", json!(4700.0 + (n as f64) * 15.0 + rng.range(0.0, 10.0).round())),
-            ("SOURCE", json!(rng.pick(&["Jordan Aqueduct", "Well 4", "Well 7", "Reservoir 2"]))),
-            ("AREA_ACRES", json!((geo::ring_area_m2(&ring) / 4046.86 * 10.0).round() / 10.0)),
-        ];
-        add(&mut l, rng, attrs, Some(geo::ring_json(&ring)), ts(2019, 3, 2, 15, 0), "admin");
-    }
-    l
 }
 
 /// Parcels: 150 lots.
 pub fn parcels(rng: &mut Rng, last_edit: i64) -> Layer {
     let fields = [
-        ("PARCEL_ID", S, "Parcel ID"), ("SITE_ADDRESS", S, "Site Address"), ("OWNER_TYPE", S, "Owner Type"), ("ZONING", S, "Zoning"),
-        ("LAND_USE", S, "Land Use"), ("AREA_SQFT", D, "Area (sq ft)"), ("ASSESSED_VALUE", D, "Assessed Value"), ("YEAR_BUILT", I, "Year Built"),
+        ("PARCEL_ID", S, "Parcel ID"),
+        ("SITE_ADDRESS", S, "Site Address"),
+        ("OWNER_TYPE", S, "Owner Type"),
+        ("ZONING", S, "Zoning"),
+        ("LAND_USE", S, "Land Use"),
+        ("AREA_SQFT", D, "Area (sq ft)"),
+        ("ASSESSED_VALUE", D, "Assessed Value"),
+        ("YEAR_BUILT", I, "Year Built"),
         ("LAST_SALE_DATE", T, "Last Sale Date"),
     ];
-    let mut l = new_layer(0, "Parcels", Some("esriGeometryPolygon"), &fields, last_edit);
+    let mut l = new_layer(
+        0,
+        "Parcels",
+        Some("esriGeometryPolygon"),
+        &fields,
+        last_edit,
+    );
     for (n, ring) in geo::lots(rng, 150).into_iter().enumerate() {
-        let owner = *rng.pick(&["Private", "Private", "Private", "Private", "Private", "City", "County", "School District", "Utility"]);
-        let (zoning, use_) = *rng.pick(&[("R-1-8", "Single Family"), ("R-1-8", "Single Family"), ("R-2", "Duplex"), ("C-2", "Retail"), ("MU", "Mixed Use"), ("PF", "Public Facility"), ("A-1", "Agricultural")]);
+        let owner = *rng.pick(&[
+            "Private",
+            "Private",
+            "Private",
+            "Private",
+            "Private",
+            "City",
+            "County",
+            "School District",
+            "Utility",
+        ]);
+        let (zoning, use_) = *rng.pick(&[
+            ("R-1-8", "Single Family"),
+            ("R-1-8", "Single Family"),
+            ("R-2", "Duplex"),
+            ("C-2", "Retail"),
+            ("MU", "Mixed Use"),
+            ("PF", "Public Facility"),
+            ("A-1", "Agricultural"),
+        ]);
         let area = (geo::ring_area_m2(&ring) * 10.7639).round();
         let attrs = vec![
-            ("PARCEL_ID", json!(format!("27-{:02}-{:03}-{:03}", 10 + n / 60, 100 + (n * 7) % 400, 1 + n % 37))),
+            (
+                "PARCEL_ID",
+                json!(format!(
+                    "27-{:02}-{:03}-{:03}",
+                    10 + n / 60,
+                    100 + (n * 7) % 400,
+                    1 + n % 37
+                )),
+            ),
             ("SITE_ADDRESS", json!(address(rng))),
             ("OWNER_TYPE", json!(owner)),
             ("ZONING", json!(zoning)),
             ("LAND_USE", json!(use_)),
             ("AREA_SQFT", json!(area)),
-            ("ASSESSED_VALUE", json!((area * rng.range(18.0, 60.0) / 100.0).round() * 100.0)),
-            ("YEAR_BUILT", if use_ == "Agricultural" { Value::Null } else { json!(1955 + rng.below(68)) }),
-            ("LAST_SALE_DATE", json!(when(rng, ts(1998, 1, 1, 0, 0), ts(2024, 9, 1, 0, 0)))),
+            (
+                "ASSESSED_VALUE",
+                json!((area * rng.range(18.0, 60.0) / 100.0).round() * 100.0),
+            ),
+            (
+                "YEAR_BUILT",
+                if use_ == "Agricultural" {
+                    Value::Null
+                } else {
+                    json!(1955 + rng.below(68))
+                },
+            ),
+            (
+                "LAST_SALE_DATE",
+                json!(when(rng, ts(1998, 1, 1, 0, 0), ts(2024, 9, 1, 0, 0))),
+            ),
         ];
-        add(&mut l, rng, attrs, Some(geo::ring_json(&ring)), ts(2019, 4, 9, 16, 0), "admin");
+        add(
+            &mut l,
+            rng,
+            attrs,
+            Some(geo::ring_json(&ring)),
+            ts(2019, 4, 9, 16, 0),
+            "admin",
+        );
     }
     l
 }
 
 /// Street trees collected with Survey123: 120 points, photos on 12.
 pub fn street_trees(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [("species", S, "Species"), ("common_name", S, "Common Name"), ("dbh_in", D, "Trunk Diameter (in)"), ("height_ft", D, "Height (ft)"), ("condition", S, "Condition"), ("address", S, "Nearest Address"), ("surveyed_on", T, "Surveyed On"), ("surveyor", S, "Surveyor"), ("notes", S, "Notes")];
+    let fields = [
+        ("species", S, "Species"),
+        ("common_name", S, "Common Name"),
+        ("dbh_in", D, "Trunk Diameter (in)"),
+        ("height_ft", D, "Height (ft)"),
+        ("condition", S, "Condition"),
+        ("address", S, "Nearest Address"),
+        ("surveyed_on", T, "Surveyed On"),
+        ("surveyor", S, "Surveyor"),
+        ("notes", S, "Notes"),
+    ];
     let mut l = new_layer(0, "survey", Some("esriGeometryPoint"), &fields, last_edit);
     l.has_attachments = true;
-    let species = [("Acer platanoides", "Norway maple"), ("Gleditsia triacanthos", "Honey locust"), ("Quercus macrocarpa", "Bur oak"), ("Tilia cordata", "Littleleaf linden"), ("Pyrus calleryana", "Callery pear"), ("Ulmus pumila", "Siberian elm")];
+    let species = [
+        ("Acer platanoides", "Norway maple"),
+        ("Gleditsia triacanthos", "Honey locust"),
+        ("Quercus macrocarpa", "Bur oak"),
+        ("Tilia cordata", "Littleleaf linden"),
+        ("Pyrus calleryana", "Callery pear"),
+        ("Ulmus pumila", "Siberian elm"),
+    ];
     for _ in 0..120 {
         let (sci, common) = *rng.pick(&species);
         let on = when(rng, ts(2023, 5, 1, 0, 0), ts(2024, 9, 30, 0, 0));
         let attrs = vec![
             ("species", json!(sci)),
             ("common_name", json!(common)),
-            ("dbh_in", json!((rng.range(2.0, 34.0) * 10.0).round() / 10.0)),
+            (
+                "dbh_in",
+                json!((rng.range(2.0, 34.0) * 10.0).round() / 10.0),
+            ),
             ("height_ft", json!(rng.range(8.0, 70.0).round())),
-            ("condition", json!(rng.pick(&["Good", "Good", "Fair", "Poor", "Dead"]))),
+            (
+                "condition",
+                json!(rng.pick(&["Good", "Good", "Fair", "Poor", "Dead"])),
+            ),
             ("address", json!(address(rng))),
             ("surveyed_on", json!(on)),
             ("surveyor", json!(rng.pick(&["editor", "viewer"]))),
             ("notes", Value::Null),
         ];
         let p = geo::kerbside_point(rng);
-        add(&mut l, rng, attrs, Some(geo::point_json([r6(p[0] + 0.00004), p[1]])), on, "editor");
+        add(
+            &mut l,
+            rng,
+            attrs,
+            Some(geo::point_json([r6(p[0] + 0.00004), p[1]])),
+            on,
+            "editor",
+        );
     }
     for k in 0..12i64 {
-        attach_photo(&mut l, rng, 5 + k * 9, format!("photo-{}.png", k + 1), 0x5452_4545 + k as u64);
+        attach_photo(
+            &mut l,
+            rng,
+            5 + k * 9,
+            format!("photo-{}.png", k + 1),
+            0x5452_4545 + k as u64,
+        );
     }
     l
 }
 
 /// Bike racks (the layer published from the bike racks CSV): 60 points downtown.
 pub fn bike_racks(rng: &mut Rng, last_edit: i64) -> Layer {
-    let fields = [("RACK_ID", S, "Rack ID"), ("LOCATION_NAME", S, "Location"), ("RACK_TYPE", S, "Rack Type"), ("CAPACITY", I, "Capacity"), ("COVERED", S, "Covered"), ("INSTALLED", T, "Installed"), ("Latitude", D, "Latitude"), ("Longitude", D, "Longitude")];
-    let mut l = new_layer(0, "Bike_Racks", Some("esriGeometryPoint"), &fields, last_edit);
-    let places = ["City Hall", "Public Library", "Riverton Rec Center", "Main St Plaza", "Canal Trailhead", "Orchard Park", "Transit Hub", "Senior Center", "Farmers Market", "High School"];
+    let fields = [
+        ("RACK_ID", S, "Rack ID"),
+        ("LOCATION_NAME", S, "Location"),
+        ("RACK_TYPE", S, "Rack Type"),
+        ("CAPACITY", I, "Capacity"),
+        ("COVERED", S, "Covered"),
+        ("INSTALLED", T, "Installed"),
+        ("Latitude", D, "Latitude"),
+        ("Longitude", D, "Longitude"),
+    ];
+    let mut l = new_layer(
+        0,
+        "Bike_Racks",
+        Some("esriGeometryPoint"),
+        &fields,
+        last_edit,
+    );
+    let places = [
+        "City Hall",
+        "Public Library",
+        "Riverton Rec Center",
+        "Main St Plaza",
+        "Canal Trailhead",
+        "Orchard Park",
+        "Transit Hub",
+        "Senior Center",
+        "Farmers Market",
+        "High School",
+    ];
     for n in 0..60usize {
         let p = geo::downtown_point(rng, 0.012);
         let attrs = vec![
             ("RACK_ID", json!(format!("BR-{:03}", n + 1))),
-            ("LOCATION_NAME", json!(format!("{} #{}", places[n % places.len()], n / places.len() + 1))),
-            ("RACK_TYPE", json!(rng.pick(&["Inverted U", "Inverted U", "Wave", "Grid", "Bike Corral"]))),
+            (
+                "LOCATION_NAME",
+                json!(format!(
+                    "{} #{}",
+                    places[n % places.len()],
+                    n / places.len() + 1
+                )),
+            ),
+            (
+                "RACK_TYPE",
+                json!(rng.pick(&["Inverted U", "Inverted U", "Wave", "Grid", "Bike Corral"])),
+            ),
             ("CAPACITY", json!(2 + 2 * rng.below(6))),
-            ("COVERED", json!(if rng.below(4) == 0 { "Yes" } else { "No" })),
-            ("INSTALLED", json!(when(rng, ts(2015, 4, 1, 0, 0), ts(2023, 10, 1, 0, 0)))),
+            (
+                "COVERED",
+                json!(if rng.below(4) == 0 { "Yes" } else { "No" }),
+            ),
+            (
+                "INSTALLED",
+                json!(when(rng, ts(2015, 4, 1, 0, 0), ts(2023, 10, 1, 0, 0))),
+            ),
             ("Latitude", json!(p[1])),
             ("Longitude", json!(p[0])),
         ];
-        add(&mut l, rng, attrs, Some(geo::point_json(p)), ts(2021, 6, 3, 17, 20), "editor");
+        add(
+            &mut l,
+            rng,
+            attrs,
+            Some(geo::point_json(p)),
+            ts(2021, 6, 3, 17, 20),
+            "editor",
+        );
     }
     l
 }

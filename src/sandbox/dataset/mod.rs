@@ -5,8 +5,8 @@
 //! [`Rng`]. This module owns only the initial [`State`]; routes never call it after start-up.
 //!
 //! Submodules: `people` (org, users, groups, folders), `files` and `shapefile` (real file formats),
-//! `thumbs` (PNG images), `geo` and `layers` (the town's features), `demo*` (the demo items),
-//! `generated*` (generated:N).
+//! `thumbs` (PNG images), `geo`, `layers` and `layers_water` (the town's features), `demo*` (the
+//! demo items), `generated*` (generated:N).
 
 mod demo;
 mod demo_apps;
@@ -15,11 +15,14 @@ mod demo_files;
 mod demo_maps;
 mod demo_services;
 mod demo_survey;
+mod demo_tables;
 mod files;
 mod generated;
+mod generated_files;
 mod generated_kinds;
 mod geo;
 mod layers;
+mod layers_water;
 mod people;
 mod shapefile;
 mod thumbs;
@@ -168,16 +171,26 @@ mod tests {
         let a = build(&Dataset::Demo, "http://127.0.0.1:1");
         let b = build(&Dataset::Demo, "http://127.0.0.1:1");
         assert!((40..=80).contains(&a.items.len()), "{}", a.items.len());
-        assert_eq!(a.items.keys().collect::<Vec<_>>(), b.items.keys().collect::<Vec<_>>());
+        assert_eq!(
+            a.items.keys().collect::<Vec<_>>(),
+            b.items.keys().collect::<Vec<_>>()
+        );
         let (lo, hi) = (ts(2019, 1, 1, 0, 0), ts(2026, 1, 1, 0, 0));
         for it in a.items.values() {
-            assert!(it.created >= lo && it.modified < hi && it.modified >= it.created, "{}", it.title);
+            assert!(
+                it.created >= lo && it.modified < hi && it.modified >= it.created,
+                "{}",
+                it.title
+            );
             if it.content_status.as_deref() == Some("public_authoritative") {
                 assert!(it.sharing.everyone, "{}", it.title);
             }
         }
         for r in &a.relationships {
-            assert!(a.items.contains_key(&r.origin) && a.items.contains_key(&r.dest), "{r:?}");
+            assert!(
+                a.items.contains_key(&r.origin) && a.items.contains_key(&r.dest),
+                "{r:?}"
+            );
         }
         for s in a.services.values() {
             assert_eq!(a.items[&s.item_id].item_type, "Feature Service");
@@ -187,24 +200,52 @@ mod tests {
     #[test]
     fn generated_has_exactly_n_items_and_is_fast() {
         let t = std::time::Instant::now();
-        let st = build(&Dataset::Generated { count: 25_000, seed: 7 }, "http://127.0.0.1:1");
+        let st = build(
+            &Dataset::Generated {
+                count: 25_000,
+                seed: 7,
+            },
+            "http://127.0.0.1:1",
+        );
         let took = t.elapsed();
         assert_eq!(st.items.len(), 25_000);
         eprintln!("generated:25000 built in {took:?}");
         // Many items share a day (the scan partitions by created-date ranges).
-        let days: std::collections::BTreeSet<i64> = st.items.values().map(|i| i.created / DAY_MS).collect();
-        assert!(days.len() > 2000 && days.len() < 2600, "{} days", days.len());
-        let auth = st.items.values().filter(|i| i.content_status.as_deref() == Some("org_authoritative")).count();
+        let days: std::collections::BTreeSet<i64> =
+            st.items.values().map(|i| i.created / DAY_MS).collect();
+        assert!(
+            days.len() > 2000 && days.len() < 2600,
+            "{} days",
+            days.len()
+        );
+        let auth = st
+            .items
+            .values()
+            .filter(|i| i.content_status.as_deref() == Some("org_authoritative"))
+            .count();
         assert!((1000..1500).contains(&auth), "{auth} org_authoritative");
-        for it in st.items.values().filter(|i| i.content_status.as_deref() == Some("public_authoritative")) {
+        for it in st
+            .items
+            .values()
+            .filter(|i| i.content_status.as_deref() == Some("public_authoritative"))
+        {
             assert!(it.sharing.everyone && it.protected);
         }
         for r in &st.relationships {
             assert!(st.items.contains_key(&r.origin) && st.items.contains_key(&r.dest));
         }
-        let again = build(&Dataset::Generated { count: 25_000, seed: 7 }, "http://127.0.0.1:1");
+        let again = build(
+            &Dataset::Generated {
+                count: 25_000,
+                seed: 7,
+            },
+            "http://127.0.0.1:1",
+        );
         assert!(st.items.keys().eq(again.items.keys()));
-        let other = build(&Dataset::Generated { count: 10, seed: 8 }, "http://127.0.0.1:1");
+        let other = build(
+            &Dataset::Generated { count: 10, seed: 8 },
+            "http://127.0.0.1:1",
+        );
         assert_eq!(other.items.len(), 10);
     }
 }

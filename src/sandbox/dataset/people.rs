@@ -30,9 +30,24 @@ pub fn org_and_users(st: &mut State) {
         created: ts(2019, 2, 11, 16, 4),
     });
     let users = [
-        ("admin", "Avery Lindqvist", Role::Admin, ts(2019, 2, 11, 16, 5)),
-        ("editor", "Mateo Okafor", Role::Publisher, ts(2019, 3, 4, 9, 12)),
-        ("viewer", "Priya Raman", Role::Viewer, ts(2020, 6, 15, 13, 40)),
+        (
+            "admin",
+            "Avery Lindqvist",
+            Role::Admin,
+            ts(2019, 2, 11, 16, 5),
+        ),
+        (
+            "editor",
+            "Mateo Okafor",
+            Role::Publisher,
+            ts(2019, 3, 4, 9, 12),
+        ),
+        (
+            "viewer",
+            "Priya Raman",
+            Role::Viewer,
+            ts(2020, 6, 15, 13, 40),
+        ),
     ];
     for (name, full, role, created) in users {
         add_user(st, name, &format!("sandbox-{name}"), full, role, created);
@@ -100,7 +115,10 @@ pub fn standard_groups(st: &mut State) -> Groups {
                 title: title.into(),
                 owner: "admin".into(),
                 access: access.into(),
-                members: members.iter().map(|m| (*m).to_string()).collect::<BTreeSet<_>>(),
+                members: members
+                    .iter()
+                    .map(|m| (*m).to_string())
+                    .collect::<BTreeSet<_>>(),
                 snippet: snippet.into(),
                 tags: tags.iter().map(|t| (*t).to_string()).collect(),
                 created,

@@ -128,14 +128,23 @@ fn fit(value: &str, len: usize, right: bool) -> Vec<u8> {
     }
     let v = &value.as_bytes()[..end];
     let pad = vec![b' '; len - v.len()];
-    if right { [pad, v.to_vec()].concat() } else { [v.to_vec(), pad].concat() }
+    if right {
+        [pad, v.to_vec()].concat()
+    } else {
+        [v.to_vec(), pad].concat()
+    }
 }
 
 /// The `.dbf` table: one record per row, values as text in field order.
 pub fn dbf(fields: &[DbfField], rows: &[Vec<String>], updated: (i64, i64, i64)) -> Vec<u8> {
     let record_len: usize = 1 + fields.iter().map(|f| usize::from(f.len)).sum::<usize>();
     let header_len = 32 + 32 * fields.len() + 1;
-    let mut d = vec![0x03, (updated.0 - 1900) as u8, updated.1 as u8, updated.2 as u8];
+    let mut d = vec![
+        0x03,
+        (updated.0 - 1900) as u8,
+        updated.1 as u8,
+        updated.2 as u8,
+    ];
     d.extend_from_slice(&(rows.len() as u32).to_le_bytes());
     d.extend_from_slice(&(header_len as u16).to_le_bytes());
     d.extend_from_slice(&(record_len as u16).to_le_bytes());
@@ -155,7 +164,10 @@ pub fn dbf(fields: &[DbfField], rows: &[Vec<String>], updated: (i64, i64, i64)) 
     d.push(0x0d);
     for row in rows {
         d.push(b' ');
-        for (f, v) in fields.iter().zip(row.iter().chain(std::iter::repeat(&String::new()))) {
+        for (f, v) in fields
+            .iter()
+            .zip(row.iter().chain(std::iter::repeat(&String::new())))
+        {
             d.extend_from_slice(&fit(v, usize::from(f.len), f.kind == b'N'));
         }
     }
@@ -167,7 +179,13 @@ pub fn dbf(fields: &[DbfField], rows: &[Vec<String>], updated: (i64, i64, i64)) 
 pub const PRJ_WGS84: &str = "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
 
 /// A zipped shapefile `{stem}.shp/.shx/.dbf/.prj/.cpg`.
-pub fn zipped(stem: &str, shapes: &[Shape], fields: &[DbfField], rows: &[Vec<String>], updated: (i64, i64, i64)) -> Vec<u8> {
+pub fn zipped(
+    stem: &str,
+    shapes: &[Shape],
+    fields: &[DbfField],
+    rows: &[Vec<String>],
+    updated: (i64, i64, i64),
+) -> Vec<u8> {
     let (shp, shx) = shp_shx(shapes);
     let table = dbf(fields, rows, updated);
     let names = ["shp", "shx", "dbf", "prj", "cpg"].map(|ext| format!("{stem}.{ext}"));
@@ -190,7 +208,9 @@ mod tests {
 
     #[test]
     fn point_shapefile_header_and_records() {
-        let shapes: Vec<Shape> = (0..7).map(|i| Shape::Point([-111.9 + f64::from(i) * 0.01, 40.5])).collect();
+        let shapes: Vec<Shape> = (0..7)
+            .map(|i| Shape::Point([-111.9 + f64::from(i) * 0.01, 40.5]))
+            .collect();
         let (shp, shx) = shp_shx(&shapes);
         assert_eq!(be(&shp, 0), 9994);
         assert_eq!(i32::from_le_bytes(shp[28..32].try_into().unwrap()), 1000);
@@ -209,12 +229,31 @@ mod tests {
     #[test]
     fn polygon_records_and_dbf_counts() {
         let ring = vec![[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]];
-        let shapes = vec![Shape::Polygon(vec![ring.clone()]), Shape::Polygon(vec![ring])];
+        let shapes = vec![
+            Shape::Polygon(vec![ring.clone()]),
+            Shape::Polygon(vec![ring]),
+        ];
         let (shp, _) = shp_shx(&shapes);
         assert_eq!(i32::from_le_bytes(shp[32..36].try_into().unwrap()), 5);
         assert_eq!(be(&shp, 100 + 4) as usize * 2, 44 + 4 + 5 * 16);
-        let fields = [DbfField { name: "NAME", kind: b'C', len: 12, dec: 0 }, DbfField { name: "AREA", kind: b'N', len: 10, dec: 2 }];
-        let rows = vec![vec!["Zürich Ost".to_string(), "12.50".into()], vec!["B".into(), "3.00".into()]];
+        let fields = [
+            DbfField {
+                name: "NAME",
+                kind: b'C',
+                len: 12,
+                dec: 0,
+            },
+            DbfField {
+                name: "AREA",
+                kind: b'N',
+                len: 10,
+                dec: 2,
+            },
+        ];
+        let rows = vec![
+            vec!["Zürich Ost".to_string(), "12.50".into()],
+            vec!["B".into(), "3.00".into()],
+        ];
         let d = dbf(&fields, &rows, (2024, 3, 1));
         assert_eq!(d[0], 3);
         assert_eq!(u32::from_le_bytes(d[4..8].try_into().unwrap()), 2);
@@ -224,7 +263,11 @@ mod tests {
         assert_eq!(d.len(), header_len + 2 * record_len + 1);
         assert_eq!(d[header_len - 1], 0x0d);
         let z = zipped("inlets", &shapes, &fields, &rows, (2024, 3, 1));
-        let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(z)).unwrap().file_names().map(|n| n.unwrap().to_string()).collect();
+        let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(z))
+            .unwrap()
+            .file_names()
+            .map(|n| n.unwrap().to_string())
+            .collect();
         for ext in ["shp", "shx", "dbf", "prj"] {
             assert!(names.contains(&format!("inlets.{ext}")), "{names:?}");
         }

@@ -128,7 +128,12 @@ pub fn thumbnail(glyph: Glyph, color: [u8; 3]) -> Vec<u8> {
     c.gradient(0, h as usize, light, color);
     match glyph {
         Glyph::Map => {
-            for (a, b) in [((0, 40), (200, 55)), ((0, 95), (200, 80)), ((60, 0), (75, 133)), ((140, 0), (130, 133))] {
+            for (a, b) in [
+                ((0, 40), (200, 55)),
+                ((0, 95), (200, 80)),
+                ((60, 0), (75, 133)),
+                ((140, 0), (130, 133)),
+            ] {
                 c.line(a, b, 5, WHITE);
             }
             for (x, y) in [(40, 25), (100, 68), (165, 110), (110, 20)] {
@@ -136,7 +141,9 @@ pub fn thumbnail(glyph: Glyph, color: [u8; 3]) -> Vec<u8> {
             }
         }
         Glyph::Layer => {
-            let mut rng = Rng::new(u64::from(color[0]) << 16 | u64::from(color[1]) << 8 | u64::from(color[2]));
+            let mut rng = Rng::new(
+                u64::from(color[0]) << 16 | u64::from(color[1]) << 8 | u64::from(color[2]),
+            );
             for _ in 0..40 {
                 let (x, y) = (rng.below(190) as i64 + 5, rng.below(123) as i64 + 5);
                 c.circle(x, y, 4, dark);
@@ -186,8 +193,16 @@ pub fn thumbnail(glyph: Glyph, color: [u8; 3]) -> Vec<u8> {
 /// A small "photo" of a field asset (sky, ground, a coloured object), different for each seed.
 pub fn photo(seed: u64, w: usize, h: usize) -> Vec<u8> {
     let mut rng = Rng::new(seed);
-    let sky_top = [90 + rng.below(40) as u8, 140 + rng.below(40) as u8, 200 + rng.below(50) as u8];
-    let ground = [70 + rng.below(40) as u8, 120 + rng.below(50) as u8, 50 + rng.below(30) as u8];
+    let sky_top = [
+        90 + rng.below(40) as u8,
+        140 + rng.below(40) as u8,
+        200 + rng.below(50) as u8,
+    ];
+    let ground = [
+        70 + rng.below(40) as u8,
+        120 + rng.below(50) as u8,
+        50 + rng.below(30) as u8,
+    ];
     let mut c = Canvas::new(w, h, ground);
     let horizon = h * 3 / 5;
     c.gradient(0, horizon, sky_top, [225, 235, 245]);
@@ -197,7 +212,13 @@ pub fn photo(seed: u64, w: usize, h: usize) -> Vec<u8> {
     let cx = wi / 3 + rng.below((wi / 3) as u64) as i64;
     c.rect(cx - wi / 14, hi / 3, wi / 7, hi / 2, body);
     c.circle(cx, hi / 3, wi / 14, body);
-    c.rect(cx - wi / 8, hi / 2, wi / 4, hi / 14, mix(body, [0, 0, 0], 0.3));
+    c.rect(
+        cx - wi / 8,
+        hi / 2,
+        wi / 4,
+        hi / 14,
+        mix(body, [0, 0, 0], 0.3),
+    );
     // Sensor noise keeps every photo distinct and realistic in size.
     for _ in 0..(w * h / 12) {
         let (x, y) = (rng.below(w as u64) as i64, rng.below(h as u64) as i64);
@@ -223,7 +244,13 @@ pub fn logo() -> Vec<u8> {
 /// A pressure zone diagram (800x500): coloured zones with pipes between them.
 pub fn zone_diagram() -> Vec<u8> {
     let mut c = Canvas::new(800, 500, [245, 245, 240]);
-    let colors = [[110, 170, 220], [150, 210, 150], [240, 200, 120], [220, 150, 150], [180, 160, 220]];
+    let colors = [
+        [110, 170, 220],
+        [150, 210, 150],
+        [240, 200, 120],
+        [220, 150, 150],
+        [180, 160, 220],
+    ];
     for (k, col) in colors.iter().enumerate() {
         let x = 30 + k as i64 * 150;
         c.rect(x, 60 + (k as i64 % 2) * 80, 140, 300, *col);
@@ -242,7 +269,15 @@ mod tests {
 
     #[test]
     fn thumbnails_are_png_of_the_right_size() {
-        for g in [Glyph::Map, Glyph::Layer, Glyph::App, Glyph::Document, Glyph::Table, Glyph::Picture, Glyph::Story] {
+        for g in [
+            Glyph::Map,
+            Glyph::Layer,
+            Glyph::App,
+            Glyph::Document,
+            Glyph::Table,
+            Glyph::Picture,
+            Glyph::Story,
+        ] {
             let png = thumbnail(g, [30, 110, 160]);
             assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
             let dec = png::Decoder::new(std::io::Cursor::new(png));
