@@ -5,6 +5,7 @@ mod support;
 
 mod portal_client;
 mod sandbox_core;
+mod sandbox_dataset;
 mod sandbox_faults;
 mod sandbox_features;
 mod sandbox_items;
