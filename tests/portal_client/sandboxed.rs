@@ -36,7 +36,8 @@ async fn password_sign_in_over_loopback_http_and_discovery() {
     assert_eq!(me.role.as_deref(), Some("org_admin"));
     assert!(me.has_privilege("portal:admin:viewItems"));
     let ps = client.portal_self().await.unwrap();
-    assert_eq!(ps.id.as_deref(), Some("sandboxOrg0000001"));
+    let org_id = sb.snapshot()["org"]["id"].as_str().unwrap().to_string();
+    assert_eq!(ps.id.as_deref(), Some(org_id.as_str()));
     assert_eq!(ps.user.map(|u| u.username).as_deref(), Some("admin"));
     // The token was bound to our constant referer, so later calls must have sent it.
     let token = sb.with_state(|st| st.tokens.values().next().map(|t| t.referer.clone()));
@@ -144,6 +145,7 @@ async fn injected_faults_are_retried_until_every_read_succeeds() {
     let client = PortalClient::connect(&options(&sb.url()), admin())
         .await
         .unwrap();
+    let org_id = sb.snapshot()["org"]["id"].clone();
     for i in 0..40 {
         let me = client
             .community_self()
@@ -151,7 +153,7 @@ async fn injected_faults_are_retried_until_every_read_succeeds() {
             .unwrap_or_else(|e| panic!("request {i}: {e}"));
         assert_eq!(me.username, "admin");
         let v: Value = client.get_json("portals/self", &[]).await.unwrap();
-        assert_eq!(v["id"], "sandboxOrg0000001");
+        assert_eq!(v["id"], org_id);
     }
     let faults = sb.stats().faults;
     let injected: u64 = faults.values().sum();
