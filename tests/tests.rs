@@ -3,6 +3,7 @@
 
 mod support;
 
+mod formats;
 mod portal_client;
 mod sandbox_core;
 mod sandbox_dataset;

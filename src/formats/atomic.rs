@@ -1,0 +1,120 @@
+//! Crash-safe file replacement: write everything to a temporary file in the destination
+//! folder, flush and fsync it, then rename it over the target. A crash, a full disk or an
+//! error from the writer never leaves a half-written file under the final name, and an
+//! existing file is replaced only once the new one is complete.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use super::FormatError;
+
+/// Writes `path` atomically with the bytes `write` produces.
+///
+/// The temporary file lives in the same folder (so the final rename never crosses file
+/// systems) and is removed on any failure; on Windows the rename replaces an existing target.
+///
+/// # Errors
+/// [`FormatError::Write`] naming `path` when the folder is missing or not writable, the disk is
+/// full, or `write` itself fails; the existing target, if any, is then untouched.
+pub fn write_atomic<F>(path: &Path, write: F) -> Result<(), FormatError>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let fail = |source: io::Error| FormatError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the path names no file",
+        )));
+    }
+    if !dir.is_dir() {
+        let msg = format!("{} is not an existing folder", dir.display());
+        return Err(fail(io::Error::new(io::ErrorKind::NotFound, msg)));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".agol-backup-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    {
+        let mut out = BufWriter::new(tmp.as_file_mut());
+        write(&mut out).map_err(fail)?;
+        out.flush().map_err(fail)?;
+    }
+    tmp.as_file().sync_all().map_err(fail)?;
+    // On failure the PersistError hands the temp file back; dropping it deletes it.
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    sync_folder(dir);
+    Ok(())
+}
+
+/// Makes the rename itself durable where the platform allows (best effort).
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_the_target_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        write_atomic(&target, |w| w.write_all(b"new content")).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new content");
+        assert_eq!(entries(dir.path()), ["out.csv"]);
+    }
+
+    #[test]
+    fn a_failing_writer_keeps_the_old_file_and_removes_the_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let err = write_atomic(&target, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk on fire"))
+        })
+        .unwrap_err();
+        assert!(matches!(&err, FormatError::Write { path, .. } if *path == target));
+        assert!(err.to_string().contains("disk on fire"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(entries(dir.path()), ["out.csv"]);
+    }
+
+    #[test]
+    fn a_missing_folder_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("nope").join("out.csv");
+        let err = write_atomic(&target, |w| w.write_all(b"x")).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("folder does not exist: create it or choose another"),
+            "{text}"
+        );
+        assert!(text.contains("out.csv"), "{text}");
+        assert!(!target.exists());
+    }
+}
