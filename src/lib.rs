@@ -15,6 +15,7 @@
 //! shares no types with `portal`, so a misunderstanding in one is caught by the other.
 
 pub mod cli;
+pub mod engine;
 pub mod formats;
 pub mod portal;
 pub mod sandbox;

@@ -1,0 +1,107 @@
+//! The use cases (scan now; backup, restore and verify as their issues land), run as async jobs
+//! on a background tokio runtime. Jobs talk to the outside only through a [`Reporter`], so the
+//! engine depends on neither egui nor the terminal: the window and the CLI are two consumers of
+//! the same [`Event`] stream. Depends on `portal` and `formats`, never on `ui` or `cli`.
+
+pub mod reporter;
+pub mod runner;
+pub mod scan;
+
+pub use reporter::Reporter;
+pub use runner::{Engine, EngineHandle};
+
+use crate::portal::{ClientOptions, Credentials};
+
+/// Identifies one job (one scan, one backup run ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub u64);
+
+/// Where and as whom to connect: validated by the GUI form or the CLI before it reaches the engine.
+#[derive(Debug, Clone)]
+pub struct PortalConnection {
+    /// URL, TLS and retry settings.
+    pub options: ClientOptions,
+    /// How to sign in.
+    pub credentials: Credentials,
+}
+
+/// What the UI or CLI asks the engine to do.
+#[derive(Debug)]
+pub enum Command {
+    /// Scan a portal into the inventory CSV.
+    Scan(scan::ScanRequest),
+    /// Stop a running job as soon as possible (its `Finished` event still follows).
+    Cancel(JobId),
+}
+
+/// Severity of a log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Details most users can ignore.
+    Debug,
+    /// Normal progress information.
+    Info,
+    /// Something the user should look at, the job goes on.
+    Warn,
+    /// Something failed.
+    Error,
+}
+
+/// A progress report; `total` is `None` while unknown (the bar is then indeterminate).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Units done (items, pages ...).
+    pub done: u64,
+    /// Units in all, once known.
+    pub total: Option<u64>,
+    /// What is happening now, e.g. "search page 3".
+    pub message: String,
+}
+
+/// What a finished job produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A scan's counts.
+    Scan(scan::ScanSummary),
+}
+
+/// What happened in a job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// The job started; `what` describes it.
+    Started {
+        /// e.g. "scan of https://org.maps.arcgis.com (authoritative)".
+        what: String,
+    },
+    /// A user-visible log line (never contains a token or password).
+    Log {
+        /// Severity.
+        level: Level,
+        /// The text.
+        message: String,
+    },
+    /// Progress, coalesced to about ten per second.
+    Progress(Progress),
+    /// A row of the result is ready (a scanned item, a backed-up item).
+    Row {
+        /// Item id.
+        id: String,
+        /// Item title.
+        title: String,
+        /// Item type.
+        item_type: String,
+        /// Status word shown in the table (e.g. "new", "changed", "OK", "PARTIAL").
+        status: String,
+    },
+    /// Always the last event of a job: its outcome, or why it failed or stopped.
+    Finished(Result<Outcome, String>),
+}
+
+/// An event of one job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Which job.
+    pub job: JobId,
+    /// What happened.
+    pub kind: EventKind,
+}
