@@ -5,3 +5,4 @@ mod support;
 mod sandbox_core;
 mod sandbox_faults;
 mod sandbox_oauth;
+mod sandbox_search;
