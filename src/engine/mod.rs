@@ -29,7 +29,7 @@ pub struct PortalConnection {
 #[derive(Debug)]
 pub enum Command {
     /// Scan a portal into the inventory CSV.
-    Scan(scan::ScanRequest),
+    Scan(Box<scan::ScanRequest>),
     /// Stop a running job as soon as possible (its `Finished` event still follows).
     Cancel(JobId),
 }

@@ -90,7 +90,7 @@ fn dispatch(
             let reporter = Reporter::new(job, events.clone(), repaint.clone());
             let jobs = jobs.clone();
             tokio::spawn(async move {
-                let work = scan::run(request, reporter.clone(), cancel.clone());
+                let work = scan::run(*request, reporter.clone(), cancel.clone());
                 let result = tokio::select! {
                     r = work => r,
                     () = async {
