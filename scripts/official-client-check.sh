@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 VENV=${ARCGIS_VENV:-target/arcgis-venv}
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "arcgis==2.4.4"
+  "$VENV/bin/pip" install -q "arcgis==2.4.4" six
 fi
 cargo build -q --bin agol-backup-cli
 TLS_DIR=$(mktemp -d)

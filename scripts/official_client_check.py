@@ -114,7 +114,7 @@ def _():
 
 @step("Item.related_items Map2Service forward")
 def _():
-    for wm in ctx["maps"]:
+    for wm in [m for m in ctx["maps"] if m.type == "Web Map"]:
         rel = wm.related_items("Map2Service", "forward")
         if rel:
             ctx["wm_with_layers"] = wm
@@ -154,8 +154,9 @@ def _():
     items = gis.content.offline.list_items(path)
     types = sorted(v["type"] for v in items.values())
     assert "Web Map" in types and "Feature Service" in types, types
-    data_files = [n for n in names if "/data/" in n]
-    return f"{os.path.getsize(path)} bytes, items {types}, {len(data_files)} data files"
+    data_files = sorted(n.split("/", 1)[1] for n in names if "/data/" in n and not n.endswith("/data"))
+    assert any(n.endswith(("flc_props.json", "view_props.json")) for n in data_files), data_files
+    return f"{os.path.getsize(path)} bytes, items {types}, data files {data_files}"
 
 
 passed = sum(1 for _, ok, _ in results if ok)

@@ -11,4 +11,5 @@ mod sandbox_faults;
 mod sandbox_features;
 mod sandbox_items;
 mod sandbox_oauth;
+mod sandbox_search;
 mod sandbox_writes;

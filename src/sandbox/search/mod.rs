@@ -1,0 +1,141 @@
+//! Search: `{rest}/search` (items), `content/groups/{id}/search` (items shared with a group),
+//! `community/groups` and `community/users`. Owns the query language (`lex`, `parse`), how an
+//! item matches it (`eval`, over the word tokens of `text`), paging with the 10,000-result
+//! window and sorting (`page`), and `countFields` aggregations (`counts`). A query is parsed
+//! once per request; matching allocates nothing per item and only the requested page is sorted.
+
+mod community;
+mod counts;
+mod eval;
+mod lex;
+mod page;
+mod parse;
+mod text;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::any;
+use serde_json::Value;
+
+use super::Ctx;
+use super::auth::{self, Caller, can_view};
+use super::items::item_json;
+use super::model::{Item, State as Store};
+use super::params::Params;
+use super::reply::{ApiError, ApiResult, ok};
+use counts::Counts;
+use eval::{Scope, item_matches};
+use page::{Paging, Sort, select_page};
+use parse::Node;
+
+/// Longest accepted query (the real service's limit).
+const MAX_QUERY_BYTES: usize = 10 * 1024;
+
+/// Routes relative to the REST root.
+pub fn routes() -> Router<Arc<Ctx>> {
+    Router::new()
+        .route("/search", any(search))
+        .route("/content/groups/{id}/search", any(group_search))
+        .route("/community/groups", any(community::groups))
+        .route("/community/users", any(community::users))
+}
+
+/// The error every rejected search gets: 400 "Unable to perform search." with `detail`.
+fn search_error(detail: impl Into<String>) -> ApiError {
+    ApiError::bad_request("Unable to perform search.").detail(detail)
+}
+
+/// Parses a `q` or `filter` value into a query tree.
+fn parse_query(q: &str) -> Result<Node, ApiError> {
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(search_error("The query is longer than the 10 KB limit."));
+    }
+    parse::parse(q).map_err(search_error)
+}
+
+/// A validated item search request.
+struct ItemSearch {
+    /// `q` as sent (echoed as `query`).
+    q: String,
+    query: Node,
+    filter: Option<Node>,
+    paging: Paging,
+    sort: Sort,
+    counts: Option<Counts>,
+}
+
+impl ItemSearch {
+    fn from_params(p: &Params) -> Result<ItemSearch, ApiError> {
+        let q = p.get("q").unwrap_or("").to_string();
+        Ok(ItemSearch {
+            query: parse_query(&q)?,
+            filter: p.get("filter").map(parse_query).transpose()?,
+            paging: Paging::from_params(p)?,
+            sort: Sort::from_params(p)?,
+            counts: Counts::from_params(p)?,
+            q,
+        })
+    }
+}
+
+async fn search(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
+    let caller = auth::caller(&ctx, &p)?;
+    let req = ItemSearch::from_params(&p)?;
+    let st = ctx.lock();
+    ok(run(&st, &caller, &req, None))
+}
+
+async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) -> ApiResult {
+    let caller = auth::caller(&ctx, &p)?;
+    let req = ItemSearch::from_params(&p)?;
+    let st = ctx.lock();
+    let group = st
+        .groups
+        .get(&id)
+        .filter(|g| community::group_visible(&caller, g))
+        .ok_or_else(|| ApiError::bad_request("Group does not exist or is inaccessible."))?;
+    ok(run(&st, &caller, &req, Some(&group.id)))
+}
+
+/// Runs an item search over the items `caller` may see (only those shared with `group` if set).
+fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Value {
+    let org_id = st.org().id.as_str();
+    let index = Scope {
+        org_id,
+        exact: false,
+    };
+    let exact = Scope {
+        org_id,
+        exact: true,
+    };
+    let mut hits: Vec<(u128, &Item)> = st
+        .items
+        .values()
+        .filter(|i| {
+            group.is_none_or(|g| i.sharing.groups.contains(g))
+                && can_view(st, caller, i)
+                && item_matches(&req.query, i, index)
+                && req
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| item_matches(f, i, exact))
+        })
+        .map(|i| (req.sort.coarse(i), i))
+        .collect();
+    let total = hits.len();
+    let (range, next) = req.paging.window(total);
+    select_page(&mut hits, range.clone(), |a, b| {
+        a.0.cmp(&b.0).then_with(|| req.sort.compare(a.1, b.1))
+    });
+    let results = hits[range]
+        .iter()
+        .map(|(_, i)| item_json(st, caller, i))
+        .collect();
+    let mut v = req.paging.envelope(&req.q, total, next, results);
+    if let Some(c) = &req.counts {
+        v["aggregations"] = c.aggregate(hits.iter().map(|(_, i)| *i));
+    }
+    v
+}
