@@ -3,6 +3,7 @@
 
 mod support;
 
+mod engine_scan;
 mod formats;
 mod portal_client;
 mod sandbox_core;

@@ -94,8 +94,8 @@ async fn fetch(client: &PortalClient, job: Job) -> Result<SearchPage<Item>, Stri
 
 async fn list_page(client: &PortalClient, path: &str, start: u64) -> Result<Value, String> {
     let (start, num) = (start.to_string(), PAGE_SIZE.to_string());
-    client
-        .get_json::<Value>(path, &[("start", &start), ("num", &num)])
+    let query = [("start", start.as_str()), ("num", num.as_str())];
+    partition::retry_token(|| client.get_json::<Value>(path, &query))
         .await
         .map_err(|e| errors::portal("listing user content", &e))
 }

@@ -47,6 +47,22 @@ fn ranged(query: &str, from: i64, to: i64) -> String {
     format!("({query}) AND {}", created_range(from, to))
 }
 
+/// Runs `call` again (up to 3 more times) while the portal calls the token invalid: the client
+/// renews and replays once, and the replay itself can meet a token that expired meanwhile.
+pub async fn retry_token<T, F, Fut>(mut call: F) -> Result<T, PortalError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, PortalError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Err(e) if e.is_invalid_token() && attempt < 3 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
 /// One page of `search` for `query`, sorted by `created` ascending (stable paging).
 pub async fn search_page(
     client: &PortalClient,
@@ -57,18 +73,14 @@ pub async fn search_page(
 ) -> Result<SearchPage<Item>, PortalError> {
     let (start, num) = (start.to_string(), num.to_string());
     let order = if descending { "desc" } else { "asc" };
-    client
-        .post_read(
-            "search",
-            &[
-                ("q", query),
-                ("start", &start),
-                ("num", &num),
-                ("sortField", "created"),
-                ("sortOrder", order),
-            ],
-        )
-        .await
+    let form = [
+        ("q", query),
+        ("start", start.as_str()),
+        ("num", num.as_str()),
+        ("sortField", "created"),
+        ("sortOrder", order),
+    ];
+    retry_token(|| client.post_read("search", &form)).await
 }
 
 fn total_of(page: &SearchPage<Item>) -> u64 {
