@@ -227,6 +227,7 @@ impl Collector<'_> {
         };
         if let Some(page) = prefetched {
             acc.add(page.results);
+            progress(self.reporter, acc.hits, expected, "reading search results");
         }
         let cancel = self.cancel;
         let client = self.client;
