@@ -179,12 +179,11 @@ fn print_events(rx: &Receiver<Event>) {
                     b.set_length(total);
                     b.set_position(p.done);
                     b.set_message(p.message);
-                } else if total > 0 {
-                    let tenth = p.done * 10 / total;
-                    if last_tenth != Some(tenth) {
-                        last_tenth = Some(tenth);
-                        eprintln!("{}% ({} of {total}) {}", tenth * 10, p.done, p.message);
-                    }
+                } else if let Some(tenth) = (p.done * 10).checked_div(total)
+                    && last_tenth != Some(tenth)
+                {
+                    last_tenth = Some(tenth);
+                    eprintln!("{}% ({} of {total}) {}", tenth * 10, p.done, p.message);
                 }
             }
             _ => {}

@@ -253,14 +253,11 @@ impl Collector<'_> {
             progress(self.reporter, acc.hits, expected, "reading search results");
         }
         let mut out = acc.out;
-        if let Some(max) = self
-            .max
-            .filter(|m| out.items.len() > *m || acc.hits < expected)
-        {
-            if out.items.len() >= max {
-                out.items.truncate(max);
-                out.complete = false;
-            }
+        let cut =
+            |m: &usize| out.items.len() > *m || (out.items.len() == *m && acc.hits < expected);
+        if let Some(max) = self.max.filter(cut) {
+            out.items.truncate(max);
+            out.complete = false;
         }
         out.items
             .sort_by(|a, b| (a.created_ms(), &a.id).cmp(&(b.created_ms(), &b.id)));
