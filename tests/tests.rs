@@ -3,6 +3,8 @@
 
 mod support;
 
+mod cli_scan;
+mod engine_scan;
 mod formats;
 mod portal_client;
 mod sandbox_core;

@@ -2,6 +2,7 @@
 //! (0 all good, 1 partly failed, 2 could not run).
 
 mod sandbox_cmd;
+mod scan_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the sandbox portal (a local ArcGIS-compatible server with a demo organisation).
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// Scan a portal into the inventory CSV (new, changed and removed items since the last scan).
+    Scan(scan_cmd::ScanArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> i32 {
     runtime.block_on(async move {
         match cli.command {
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
+            Command::Scan(args) => scan_cmd::run(args).await,
         }
     })
 }

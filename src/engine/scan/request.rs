@@ -63,4 +63,10 @@ pub struct ScanSummary {
     pub dropped_loose: usize,
     /// The inventory written.
     pub inventory: PathBuf,
+    /// Whether every matching item was read (rows of items not seen are removed only then).
+    pub complete: bool,
+    /// Parts that failed without stopping the scan (e.g. a layer's edit date unreadable).
+    pub warnings: usize,
+    /// Search and listing requests made (counts, pages).
+    pub list_requests: u64,
 }
