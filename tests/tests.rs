@@ -12,3 +12,4 @@ mod sandbox_features;
 mod sandbox_items;
 mod sandbox_oauth;
 mod sandbox_writes;
+mod ui_app;
