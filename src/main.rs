@@ -2,50 +2,44 @@
 //! signs in as `admin` and opens the window on it (the README's "run it" command).
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
-use std::sync::Arc;
-
 use agol_backup::engine::Engine;
 use agol_backup::sandbox::{self, SandboxConfig};
 use agol_backup::ui::monitor::{SandboxInfo, SandboxStats};
 use agol_backup::ui::{App, settings};
 
 fn main() -> anyhow::Result<()> {
-    let mut use_sandbox = false;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--sandbox" => use_sandbox = true,
-            _ => anyhow::bail!(
-                "unknown argument '{arg}'. Usage: agol-backup [--sandbox] (--sandbox opens the window on the demo sandbox portal)"
-            ),
-        }
-    }
+    let sandbox_arg = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--sandbox") => true,
+        Some(arg) => anyhow::bail!(
+            "unknown argument '{arg}'. Usage: agol-backup [--sandbox] (the demo sandbox portal)"
+        ),
+    };
     let runtime = tokio::runtime::Runtime::new()?;
-    let mut sandbox_info = None;
-    let mut _sandbox = None;
-    if use_sandbox {
+    let (mut sandbox_info, mut _keep) = (None, None);
+    if sandbox_arg {
         let cfg = SandboxConfig {
             addr: "127.0.0.1:0".parse()?,
             ..SandboxConfig::default()
         };
-        let handle = Arc::new(runtime.block_on(sandbox::start(cfg))?);
-        let stats_handle = handle.clone();
+        let handle = std::sync::Arc::new(runtime.block_on(sandbox::start(cfg))?);
+        let source = handle.clone();
         sandbox_info = Some(SandboxInfo {
             url: handle.url(),
             ca_path: handle.ca_path().display().to_string(),
             stats: Some(Box::new(move || {
-                let s = stats_handle.stats();
-                SandboxStats {
-                    requests: s.requests,
-                    bytes: s.bytes_served,
-                }
+                let s = source.stats();
+                let (requests, bytes) = (s.requests, s.bytes_served);
+                SandboxStats { requests, bytes }
             })),
         });
-        _sandbox = Some(handle);
+        _keep = Some(handle);
     }
+    let viewport = egui::ViewportBuilder::default()
+        .with_inner_size([1200.0, 780.0])
+        .with_title("agol-backup");
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1200.0, 780.0])
-            .with_title("agol-backup"),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(
@@ -53,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let engine = Engine::start(Arc::new(move || ctx.request_repaint()))?;
+            let engine = Engine::start(std::sync::Arc::new(move || ctx.request_repaint()))?;
             Ok(Box::new(App::new(
                 engine,
                 settings::default_path(),

@@ -82,7 +82,12 @@ impl App {
             bar.password = "sandbox-admin".into();
             bar.sign_in(&mut log);
         }
-        let scan = ScanTab::new(settings.scan.clone());
+        let mut scan = ScanTab::new(settings.scan.clone());
+        let inventory = PathBuf::from(scan.fields.inventory.trim());
+        if inventory.is_file() {
+            // Show the last inventory right away.
+            scan.reload(&inventory, &mut log);
+        }
         App {
             engine,
             settings_path,

@@ -38,11 +38,11 @@ pub enum Column {
 }
 
 const COLUMNS: [(Column, &str, f32); 5] = [
-    (Column::Title, "Title", 0.38),
+    (Column::Title, "Title", 0.34),
     (Column::Type, "Type", 0.17),
     (Column::Owner, "Owner", 0.13),
     (Column::Modified, "Modified", 0.16),
-    (Column::Status, "Status", 0.10),
+    (Column::Status, "Status", 0.14),
 ];
 
 impl Column {
@@ -158,7 +158,7 @@ impl Table {
                 let header =
                     egui::Button::new(egui::RichText::new(format!("{name}{arrow}")).strong())
                         .frame(false);
-                if ui.add_sized([width * share, 18.0], header).clicked() {
+                if cell(ui, width * share, 18.0, header).clicked() {
                     self.sort = (column, self.sort != (column, true));
                 }
             }
@@ -175,7 +175,7 @@ impl Table {
                     ui.horizontal(|ui| {
                         for (column, _, share) in COLUMNS {
                             let label = egui::Label::new(column.text(row)).truncate();
-                            ui.add_sized([width * share, row_height], label);
+                            cell(ui, width * share, row_height, label);
                         }
                         if ui
                             .small_button("Open")
@@ -189,6 +189,17 @@ impl Table {
             });
         open
     }
+}
+
+/// `widget` left-aligned in a cell exactly `width` wide.
+fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -> egui::Response {
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, height), layout, |ui| {
+        ui.set_min_width(width);
+        ui.set_max_width(width);
+        ui.add(widget)
+    })
+    .inner
 }
 
 #[cfg(test)]
