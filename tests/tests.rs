@@ -15,3 +15,4 @@ mod sandbox_items;
 mod sandbox_oauth;
 mod sandbox_search;
 mod sandbox_writes;
+mod ui_app;

@@ -33,6 +33,19 @@ impl EngineHandle {
         let _ = self.commands.send((job, command));
         job
     }
+
+    /// A handle on channels the caller drives itself (UI tests play the engine with them):
+    /// commands arrive on the receiver of `commands`, events are read from `events`.
+    pub fn from_channels(
+        commands: tokio::sync::mpsc::UnboundedSender<(JobId, Command)>,
+        events: Receiver<Event>,
+    ) -> Self {
+        EngineHandle {
+            commands,
+            events,
+            next: 0,
+        }
+    }
 }
 
 /// Starts engines.

@@ -1,5 +1,14 @@
-//! The desktop window (egui). It never imports HTTP, CSV or ZIP code: it shows what the layers
-//! below hand it. For now it holds the sandbox monitor that `agol-backup --sandbox` opens; the
-//! Scan, Backup and Restore tabs arrive with their issues.
+//! The desktop window (egui). It never imports HTTP, CSV or ZIP code beyond reading the
+//! inventory it shows: jobs run in the engine, and the window shows their events. [`app::App`]
+//! is the window (connection bar, Scan / Backup / Restore tabs, log panel).
 
+pub mod app;
+pub mod connection;
+pub mod log_panel;
 pub mod monitor;
+pub mod progress;
+pub mod scan_tab;
+pub mod settings;
+pub mod table;
+
+pub use app::{App, Tab};
