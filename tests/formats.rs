@@ -299,7 +299,14 @@ fn a_read_only_folder_keeps_the_old_inventory() {
     let result = Inventory::from_rows(vec![row(ID2, "Two", 2)]).write(&path);
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     if !probe_blocked {
-        eprintln!("running with privileges that ignore folder permissions; nothing to check");
+        // Running with privileges that ignore folder permissions (root in CI): the write must
+        // then simply succeed and hold the new rows.
+        result.unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("Two") && !text.lines().any(|l| l.starts_with("One,")),
+            "{text}"
+        );
         return;
     }
     let err = result.unwrap_err();
