@@ -7,6 +7,12 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=assets/icon.ico");
+    // A new commit changes these; only watch what exists (a source tarball has no .git).
+    for git_path in [".git/HEAD", ".git/refs/heads"] {
+        if std::path::Path::new(git_path).exists() {
+            println!("cargo:rerun-if-changed={git_path}");
+        }
+    }
     let commit = Command::new("git")
         .args(["rev-parse", "--short=10", "HEAD"])
         .output()

@@ -15,7 +15,7 @@ pub const EXIT_FAILED: i32 = 2;
 
 /// agol-backup-cli: scan, back up and restore ArcGIS portal content.
 #[derive(Debug, Parser)]
-#[command(name = "agol-backup-cli", version, about)]
+#[command(name = "agol-backup-cli", version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("AGOL_BACKUP_COMMIT"), ")"), about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
