@@ -19,4 +19,6 @@ pub mod engine;
 pub mod formats;
 pub mod portal;
 pub mod sandbox;
+pub mod secrets;
+pub mod settings;
 pub mod ui;

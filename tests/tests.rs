@@ -6,6 +6,7 @@ mod support;
 mod cli_scan;
 mod engine_scan;
 mod formats;
+mod oauth_profiles;
 mod portal_client;
 mod sandbox_core;
 mod sandbox_dataset;

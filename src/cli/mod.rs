@@ -1,6 +1,7 @@
 //! The command line: clap arguments turned into validated requests, human output, exit codes
 //! (0 all good, 1 partly failed, 2 could not run).
 
+pub mod profile;
 mod sandbox_cmd;
 mod scan_cmd;
 

@@ -1,6 +1,7 @@
 //! `agol-backup-cli scan`: the original utility's scan with its option names and defaults,
 //! turned into a [`ScanRequest`] and run by the engine. The password comes from `AGOL_PASSWORD`
-//! or a prompt with echo off, a token from `AGOL_TOKEN`; never from a flag. Progress goes to
+//! or a prompt with echo off, a token from `AGOL_TOKEN`, never from a flag; `--profile` reads a
+//! saved connection ([`profile`]). Progress goes to
 //! stderr (a bar on a terminal, a line per 10% otherwise), the summary line to stdout.
 
 use std::io::IsTerminal;
@@ -11,24 +12,29 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, profile};
 use crate::engine::scan::{self, ScanPreset, ScanRequest};
 use crate::engine::{Event, EventKind, JobId, Level, Outcome, PortalConnection, Reporter};
 use crate::formats::index::DEFAULT_INDEX_NAME;
 use crate::formats::inventory::DEFAULT_INVENTORY_NAME;
 use crate::portal::{ClientOptions, Credentials, PortalUrl};
+use crate::secrets::default_store;
+use crate::settings::{AuthMethod, settings_path};
 
 /// Options of a scan.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Portal URL, e.g. https://myorg.maps.arcgis.com or https://gis.example.com/portal.
-    #[arg(long)]
-    pub portal: String,
+    #[arg(long, required_unless_present = "profile", conflicts_with = "profile")]
+    pub portal: Option<String>,
     /// Sign in as this user; the password comes from AGOL_PASSWORD or a prompt.
     #[arg(long, conflicts_with = "profile")]
     pub username: Option<String>,
-    /// Use a saved connection profile.
-    #[arg(long)]
+    /// Use a saved connection profile (portal, sign-in method, CA file) from settings.json in
+    /// the config folder, or in $AGOL_BACKUP_CONFIG_DIR when set. Password profiles read
+    /// AGOL_PASSWORD or prompt, token profiles read AGOL_TOKEN, OAuth profiles use the refresh
+    /// token in the OS keychain or sign in with the browser (on a terminal) and store it.
+    #[arg(long, conflicts_with_all = ["ca_file", "danger_accept_invalid_certs"])]
     pub profile: Option<String>,
     /// The inventory CSV to create or update.
     #[arg(long, default_value = DEFAULT_INVENTORY_NAME)]
@@ -91,57 +97,58 @@ pub fn parse_preset(text: &str) -> Result<ScanPreset, String> {
 }
 
 fn credentials(args: &ScanArgs) -> Result<Credentials, String> {
-    if args.profile.is_some() {
-        return Err("profiles are not available yet; use --username".into());
-    }
     if let Some(user) = &args.username {
-        if let Ok(pw) = std::env::var("AGOL_PASSWORD") {
-            return Ok(Credentials::password(user, &pw));
-        }
-        if !std::io::stdin().is_terminal() {
-            return Err(
-                "no password: set AGOL_PASSWORD (stdin is not a terminal, so the \
-                        password cannot be asked for)"
-                    .into(),
-            );
-        }
-        let pw = rpassword::prompt_password(format!("password for {user}: "))
-            .map_err(|e| format!("cannot read the password: {e}"))?;
-        return Ok(Credentials::password(user, &pw));
+        return profile::password_for(user);
     }
-    match std::env::var("AGOL_TOKEN") {
-        Ok(t) if !t.trim().is_empty() => Ok(Credentials::Token(crate::portal::wire::Secret::new(
-            t.trim(),
-        ))),
-        _ => Err(
-            "say who signs in: --username NAME (password from AGOL_PASSWORD or a prompt), \
-                  or set AGOL_TOKEN"
-                .into(),
-        ),
+    profile::env_token().ok_or_else(|| {
+        "say who signs in: --username NAME (password from AGOL_PASSWORD or a prompt), \
+         --profile NAME, or set AGOL_TOKEN"
+            .to_string()
+    })
+}
+
+/// The connection: from `--profile` (see [`profile`]) or from `--portal` and the other flags.
+async fn connection(args: &ScanArgs) -> Result<PortalConnection, String> {
+    if let Some(name) = &args.profile {
+        let path = settings_path()
+            .ok_or("this system has no config folder: set AGOL_BACKUP_CONFIG_DIR")?;
+        let p = profile::find(&path, name)?;
+        let (store, warning) = default_store();
+        if let Some(w) = warning
+            && p.method == AuthMethod::OAuth
+        {
+            eprintln!("warning: {w}");
+        }
+        return profile::connection(&p, store.as_ref(), profile::terminal_browser()).await;
     }
+    let portal = args.portal.as_deref().ok_or("give --portal or --profile")?;
+    let url = PortalUrl::parse(portal).map_err(|e| e.to_string())?;
+    let mut options = ClientOptions::new(url);
+    options.ca_file.clone_from(&args.ca_file);
+    options.danger_accept_invalid_certs = args.danger_accept_invalid_certs;
+    Ok(PortalConnection {
+        options,
+        credentials: credentials(args)?,
+    })
 }
 
 /// The validated request.
-pub fn request(args: &ScanArgs) -> Result<ScanRequest, String> {
+///
+/// # Errors
+/// A message for the user when an option is invalid or the credentials cannot be had.
+pub async fn request(args: &ScanArgs) -> Result<ScanRequest, String> {
     let preset = match &args.query {
         Some(q) if !q.trim().is_empty() => ScanPreset::Query(q.clone()),
         Some(_) => return Err("--query is empty".into()),
         None => parse_preset(&args.preset)?,
     };
-    let url = PortalUrl::parse(&args.portal).map_err(|e| e.to_string())?;
-    let mut options = ClientOptions::new(url);
-    options.ca_file.clone_from(&args.ca_file);
-    options.danger_accept_invalid_certs = args.danger_accept_invalid_certs;
-    let credentials = credentials(args)?;
+    let connection = connection(args).await?;
     let index = args
         .index
         .clone()
         .unwrap_or_else(|| args.out.with_file_name(DEFAULT_INDEX_NAME));
     Ok(ScanRequest {
-        connection: PortalConnection {
-            options,
-            credentials,
-        },
+        connection,
         preset,
         inventory: args.out.clone(),
         index,
@@ -196,7 +203,7 @@ fn print_events(rx: &Receiver<Event>) {
 
 /// Runs the scan and returns the exit code.
 pub async fn run(args: ScanArgs) -> i32 {
-    let req = match request(&args) {
+    let req = match request(&args).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -78,6 +78,7 @@ impl App {
                 username: "admin".into(),
                 ca_file: sb.ca_path.clone(),
                 accept_invalid_certs: false,
+                ..Profile::default()
             };
             bar.password = "sandbox-admin".into();
             bar.sign_in(&mut log);

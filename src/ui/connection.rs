@@ -1,14 +1,19 @@
-//! The connection bar: saved profiles, portal URL, sign-in method (username + password, or a
-//! token), optional CA file, "accept invalid certificates" (with a red warning), Sign in / Sign
+//! The connection bar: saved profiles, portal URL, sign-in method (username + password, a token,
+//! or OAuth in the system browser with the refresh token kept in the OS keychain), optional CA file, "accept invalid certificates" (with a red warning), Sign in / Sign
 //! out. "Sign in" validates the form and keeps a [`PortalConnection`] for the jobs; the network
 //! sign-in itself happens when a job runs, and a job's success confirms the connection. The
 //! password and token are never stored in the settings and never logged.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::engine::{Level, PortalConnection};
 use crate::portal::wire::Secret;
-use crate::portal::{ClientOptions, Credentials, PortalUrl, check_transport_security};
+use crate::portal::{
+    ClientOptions, Credentials, OAuthTokens, PortalUrl, check_transport_security,
+    sign_in_in_browser,
+};
+use crate::secrets::{REFRESH_TOKEN, default_store, key};
 
 use super::log_panel::LogPanel;
 use super::settings::{AuthMethod, Profile};
@@ -28,6 +33,10 @@ pub struct ConnectionBar {
     pub connection: Option<PortalConnection>,
     /// True once a job signed in with the connection successfully.
     pub confirmed: bool,
+    /// OAuth refresh token of this session (also kept in the OS keychain for saved profiles).
+    pub refresh_token: Option<Secret>,
+    /// A browser sign-in in progress: its result arrives here.
+    pub pending: Option<Receiver<Result<OAuthTokens, String>>>,
 }
 
 impl ConnectionBar {
@@ -37,18 +46,7 @@ impl ConnectionBar {
     /// A message for the log when the URL is invalid, a field is missing, or credentials would
     /// travel over plain HTTP to another machine.
     pub fn build(&self) -> Result<PortalConnection, String> {
-        let url = PortalUrl::parse(self.form.portal_url.trim()).map_err(|e| e.to_string())?;
-        check_transport_security(&url).map_err(|e| e.to_string())?;
-        let mut options = ClientOptions::new(url);
-        let ca = self.form.ca_file.trim();
-        if !ca.is_empty() {
-            let path = PathBuf::from(ca);
-            if !path.is_file() {
-                return Err(format!("the CA file {ca} does not exist"));
-            }
-            options.ca_file = Some(path);
-        }
-        options.danger_accept_invalid_certs = self.form.accept_invalid_certs;
+        let options = self.options()?;
         let credentials = match self.form.method {
             AuthMethod::Password => {
                 let user = self.form.username.trim();
@@ -63,6 +61,13 @@ impl ConnectionBar {
                 }
                 Credentials::Token(Secret::new(self.token.trim()))
             }
+            AuthMethod::OAuth => Credentials::OAuth {
+                client_id: self.form.client_id().to_string(),
+                refresh_token: self
+                    .refresh_token
+                    .clone()
+                    .ok_or("sign in with the browser first")?,
+            },
         };
         Ok(PortalConnection {
             options,
@@ -70,8 +75,38 @@ impl ConnectionBar {
         })
     }
 
-    /// "Sign in": keeps the connection or logs why not.
+    fn options(&self) -> Result<ClientOptions, String> {
+        let url = PortalUrl::parse(self.form.portal_url.trim()).map_err(|e| e.to_string())?;
+        check_transport_security(&url).map_err(|e| e.to_string())?;
+        let mut options = ClientOptions::new(url);
+        let ca = self.form.ca_file.trim();
+        if !ca.is_empty() {
+            let path = PathBuf::from(ca);
+            if !path.is_file() {
+                return Err(format!("the CA file {ca} does not exist"));
+            }
+            options.ca_file = Some(path);
+        }
+        options.danger_accept_invalid_certs = self.form.accept_invalid_certs;
+        Ok(options)
+    }
+
+    /// "Sign in": keeps the connection or logs why not. OAuth without a refresh token (in this
+    /// session or the keychain) starts the browser sign-in; [`Self::poll`] finishes it.
     pub fn sign_in(&mut self, log: &mut LogPanel) {
+        if self.form.method == AuthMethod::OAuth && self.refresh_token.is_none() {
+            let name = self.form.name.trim();
+            let (store, _) = default_store();
+            if let Ok(Some(r)) = store
+                .get(&key(name, REFRESH_TOKEN))
+                .map(|r| r.filter(|_| !name.is_empty()))
+            {
+                self.refresh_token = Some(Secret::new(r));
+            } else {
+                self.start_browser_sign_in(log);
+                return;
+            }
+        }
         match self.build() {
             Ok(connection) => {
                 log.push(
@@ -91,13 +126,88 @@ impl ConnectionBar {
         self.confirmed = false;
         self.password.clear();
         self.token.clear();
+        self.refresh_token = None;
         log.push(Level::Info, "signed out");
+    }
+
+    /// True while a browser sign-in is waiting for the user.
+    pub fn signing_in(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn start_browser_sign_in(&mut self, log: &mut LogPanel) {
+        let options = match self.options() {
+            Ok(o) => o,
+            Err(e) => return log.push(Level::Error, format!("cannot sign in: {e}")),
+        };
+        let client_id = self.form.client_id().to_string();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The flow waits up to 5 minutes for the user: its own thread keeps jobs and UI free.
+        let spawned = std::thread::Builder::new()
+            .name("oauth-sign-in".into())
+            .spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())
+                    .and_then(|rt| {
+                        rt.block_on(sign_in_in_browser(&options, &client_id, |url| {
+                            webbrowser::open(url).map_err(|e| e.to_string())
+                        }))
+                        .map_err(|e| e.to_string())
+                    });
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => {
+                log.push(Level::Info, "sign in in the browser window that opened");
+                self.pending = Some(rx);
+            }
+            Err(e) => log.push(Level::Error, format!("cannot start the sign-in: {e}")),
+        }
+    }
+
+    /// Finishes a browser sign-in once its result arrived: keeps the refresh token (in the
+    /// keychain too, for a named profile) and sets the connection.
+    pub fn poll(&mut self, log: &mut LogPanel) {
+        let Some(rx) = &self.pending else { return };
+        let result = match rx.try_recv() {
+            Err(TryRecvError::Empty) => return,
+            Ok(r) => r,
+            Err(TryRecvError::Disconnected) => Err("the sign-in stopped".to_string()),
+        };
+        self.pending = None;
+        match result {
+            Ok(tokens) => {
+                let name = self.form.name.trim();
+                if !name.is_empty() {
+                    let (store, warning) = default_store();
+                    if let Some(w) = warning {
+                        log.push(Level::Warn, w);
+                    }
+                    let k = key(name, REFRESH_TOKEN);
+                    if let Err(e) = store.set(&k, tokens.refresh_token.expose()) {
+                        log.push(Level::Warn, e.to_string());
+                    }
+                }
+                if let Some(user) = &tokens.username {
+                    self.form.username.clone_from(user);
+                }
+                self.refresh_token = Some(tokens.refresh_token);
+                self.sign_in(log);
+            }
+            Err(e) => log.push(Level::Error, format!("browser sign-in failed: {e}")),
+        }
     }
 
     fn describe_form(&self) -> String {
         let who = match self.form.method {
             AuthMethod::Password => self.form.username.trim().to_string(),
             AuthMethod::Token => "token".to_string(),
+            AuthMethod::OAuth => match self.form.username.trim() {
+                "" => "OAuth".to_string(),
+                user => format!("{user} (OAuth)"),
+            },
         };
         format!("{who} on {}", self.form.portal_url.trim())
     }
@@ -110,7 +220,12 @@ impl ConnectionBar {
 
     /// Draws the bar.
     pub fn ui(&mut self, ui: &mut egui::Ui, log: &mut LogPanel) {
-        let editable = self.connection.is_none();
+        self.poll(log);
+        if self.signing_in() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
+        let editable = self.connection.is_none() && !self.signing_in();
         self.profile_row(ui, log);
         ui.add_enabled_ui(editable, |ui| self.form_row(ui));
         ui.horizontal(|ui| {
@@ -124,6 +239,8 @@ impl ConnectionBar {
                 if ui.button("Sign out").clicked() {
                     self.sign_out(log);
                 }
+            } else if self.signing_in() {
+                ui.label("Waiting for the browser sign-in…");
             } else {
                 ui.label("Not signed in");
                 if ui.button("Sign in").clicked() {
@@ -205,6 +322,7 @@ impl ConnectionBar {
                 .selected_text(match self.form.method {
                     AuthMethod::Password => "Username + password",
                     AuthMethod::Token => "Token",
+                    AuthMethod::OAuth => "OAuth (browser)",
                 })
                 .show_ui(ui, |ui| {
                     ui.selectable_value(
@@ -213,6 +331,11 @@ impl ConnectionBar {
                         "Username + password",
                     );
                     ui.selectable_value(&mut self.form.method, AuthMethod::Token, "Token");
+                    ui.selectable_value(
+                        &mut self.form.method,
+                        AuthMethod::OAuth,
+                        "OAuth (browser)",
+                    );
                 })
                 .response
                 .labelled_by(label.id);
@@ -239,6 +362,13 @@ impl ConnectionBar {
                             .desired_width(240.0),
                     )
                     .labelled_by(l.id);
+                }
+                AuthMethod::OAuth => {
+                    ui.label(if self.refresh_token.is_some() {
+                        "Signed in with the browser"
+                    } else {
+                        "Sign in opens the browser"
+                    });
                 }
             }
             let l = ui.label("CA file");

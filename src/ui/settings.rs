@@ -1,4 +1,5 @@
-//! Settings remembered between runs: connection profiles, the last connection (never its
+//! Settings remembered between runs: connection profiles (defined in [`crate::settings`] and
+//! shared with the CLI), the last connection (never its
 //! password or token), the Scan tab's preset and paths. Stored as `settings.json` in the OS's
 //! config folder, written atomically; a missing file gives defaults, a corrupt one defaults plus
 //! a warning for the log.
@@ -9,34 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::formats::atomic::write_atomic;
 use crate::formats::inventory::DEFAULT_INVENTORY_NAME;
-
-/// How the connection bar signs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum AuthMethod {
-    /// Username and password (`generateToken`).
-    #[default]
-    Password,
-    /// A token obtained elsewhere, used as given.
-    Token,
-}
-
-/// A saved connection (no secrets).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Profile {
-    /// Name shown in the profile list.
-    pub name: String,
-    /// Portal URL as typed.
-    pub portal_url: String,
-    /// Sign-in method.
-    pub method: AuthMethod,
-    /// Username (password method).
-    pub username: String,
-    /// Extra CA file (PEM), empty for none.
-    pub ca_file: String,
-    /// Accept any TLS certificate.
-    pub accept_invalid_certs: bool,
-}
+pub use crate::settings::{AuthMethod, Profile};
 
 /// The Scan tab's remembered choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,10 +64,10 @@ pub fn documents_folder() -> PathBuf {
     base.join("agol-backup")
 }
 
-/// `settings.json` in the OS's config folder for agol-backup, if the OS has one.
+/// `settings.json` in the OS's config folder for agol-backup (or `AGOL_BACKUP_CONFIG_DIR`), the
+/// file the CLI reads profiles from too (see [`crate::settings`]).
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("org", "agol-backup", "agol-backup")
-        .map(|d| d.config_dir().join("settings.json"))
+    crate::settings::settings_path()
 }
 
 impl Settings {
