@@ -96,7 +96,9 @@ async fn bad_input_exits_2_and_leaves_the_inventory_alone() {
 
     let profile = cli(&sb, dir.path(), None, &["--profile", "work"]).await;
     assert_eq!(profile.status.code(), Some(2));
-    assert!(text(&profile.stderr).contains("profiles are not available yet"));
+    // A profile names its own portal: --portal with --profile is refused (profiles are tested
+    // in oauth_profiles).
+    assert!(text(&profile.stderr).contains("cannot be used with"));
 
     let preset = cli(
         &sb,
