@@ -153,8 +153,7 @@ async fn oauth_profile_signs_in_once_then_uses_the_stored_refresh_token() {
     assert!(err.contains("no refresh token is stored"), "{err}");
 
     let (tx, _rx) = std::sync::mpsc::channel();
-    let open: Box<dyn FnOnce(&str) -> Result<(), String> + Send> =
-        Box::new(move |u| browser(u, false, tx));
+    let open: profile::Browser = Box::new(move |u| browser(u, false, tx));
     let conn = profile::connection(&p, &store, Some(open)).await.unwrap();
     let stored = store.get(&key("sandbox-oauth", REFRESH_TOKEN)).unwrap();
     let Credentials::OAuth {

@@ -13,6 +13,9 @@ use crate::portal::{ClientOptions, Credentials, PortalUrl, sign_in_in_browser};
 use crate::secrets::{REFRESH_TOKEN, SecretStore, key};
 use crate::settings::{AuthMethod, Profile, load_profiles};
 
+/// The browser step of an OAuth sign-in: receives the authorize URL (opens or prints it).
+pub type Browser = Box<dyn FnOnce(&str) -> Result<(), String> + Send>;
+
 /// The profile called `name` in the settings file at `path`.
 ///
 /// # Errors
@@ -89,7 +92,7 @@ pub fn env_token() -> Option<Credentials> {
 pub async fn connection(
     profile: &Profile,
     store: &dyn SecretStore,
-    browser: Option<Box<dyn FnOnce(&str) -> Result<(), String> + Send>>,
+    browser: Option<Browser>,
 ) -> Result<PortalConnection, String> {
     let options = options(profile)?;
     let name = &profile.name;
@@ -136,7 +139,7 @@ pub async fn connection(
 
 /// The browser step of the CLI: prints the URL (and tries to open the browser) when stdin is a
 /// terminal; `None` otherwise.
-pub fn terminal_browser() -> Option<Box<dyn FnOnce(&str) -> Result<(), String> + Send>> {
+pub fn terminal_browser() -> Option<Browser> {
     if !std::io::stdin().is_terminal() {
         return None;
     }
