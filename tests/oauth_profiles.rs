@@ -252,3 +252,52 @@ async fn cli_scan_with_a_profile() {
         .unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("AGOL_BACKUP_CONFIG_DIR"));
 }
+
+#[tokio::test]
+async fn the_window_finishes_a_browser_sign_in_into_an_oauth_connection() {
+    use agol_backup::ui::connection::ConnectionBar;
+    use agol_backup::ui::log_panel::LogPanel;
+
+    let sb = support::demo().await;
+    let mut bar = ConnectionBar {
+        form: Profile {
+            name: String::new(),
+            ..oauth_profile(&sb)
+        },
+        ..ConnectionBar::default()
+    };
+    let err = bar.build().unwrap_err();
+    assert!(err.contains("sign in with the browser first"), "{err}");
+
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let tokens = sign_in_in_browser(&options(&sb), "agol-backup", |u| browser(u, false, tx))
+        .await
+        .unwrap();
+    let mut log = LogPanel::default();
+    let (done, pending) = std::sync::mpsc::channel();
+    bar.pending = Some(pending);
+    bar.poll(&mut log);
+    assert!(bar.signing_in() && bar.connection.is_none());
+    done.send(Ok(tokens)).unwrap();
+    bar.poll(&mut log);
+    assert!(!bar.signing_in());
+    assert_eq!(bar.form.username, "admin");
+    let conn = bar.connection.clone().expect("connection set");
+    assert!(matches!(conn.credentials, Credentials::OAuth { .. }));
+    let client = PortalClient::connect(&conn.options, conn.credentials)
+        .await
+        .unwrap();
+    assert_eq!(client.community_self().await.unwrap().username, "admin");
+
+    let (done, pending) = std::sync::mpsc::channel();
+    bar.connection = None;
+    bar.refresh_token = None;
+    bar.pending = Some(pending);
+    done.send(Err("access_denied".into())).unwrap();
+    bar.poll(&mut log);
+    assert!(bar.connection.is_none());
+    assert!(log.lines().iter().any(|l| {
+        l.to_text()
+            .contains("browser sign-in failed: access_denied")
+    }));
+}

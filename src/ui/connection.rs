@@ -1,9 +1,10 @@
 //! The connection bar: saved profiles, portal URL, sign-in method (username + password, a token,
-//! or OAuth in the system browser with the refresh token kept in the OS keychain), optional CA file, "accept invalid certificates" (with a red warning), Sign in / Sign
-//! out. "Sign in" validates the form and keeps a [`PortalConnection`] for the jobs; the network
-//! sign-in itself happens when a job runs, and a job's success confirms the connection. The
-//! password and token are never stored in the settings and never logged.
-
+//! or OAuth in the system browser with the refresh token kept in the OS keychain), optional CA
+//! file, "accept invalid certificates" (with a red warning), Sign in / Sign out. "Sign in"
+//! validates the form and keeps a [`PortalConnection`] for the jobs; the network sign-in itself
+//! happens when a job runs (OAuth's browser step runs on its own thread first), and a job's
+//! success confirms the connection. The password and token are never stored in the settings
+//! and never logged.
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
