@@ -5,6 +5,7 @@
 //! happens when a job runs (OAuth's browser step runs on its own thread first), and a job's
 //! success confirms the connection. The password and token are never stored in the settings
 //! and never logged.
+
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
