@@ -145,19 +145,7 @@ async fn sandbox_admin_routes_need_an_admin() {
     assert_eq!(anon["error"]["code"], 499);
     let base = sb.url().trim_end_matches("/portal").to_string();
     let admin = Session::admin(&sb).await;
-    let stats: Value = admin
-        .auth(
-            admin
-                .http
-                .get(format!("{base}/sandbox/stats"))
-                .query(&[("f", "json")]),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = admin.get_url(&format!("{base}/sandbox/stats"), &[]).await;
     assert!(stats["requests"].as_u64().unwrap() >= 2, "{stats}");
     assert!(
         stats["by_route"]["POST /portal/sharing/rest/generateToken"]
@@ -165,19 +153,9 @@ async fn sandbox_admin_routes_need_an_admin() {
             .unwrap()
             >= 1
     );
-    let snap: Value = admin
-        .auth(
-            admin
-                .http
-                .get(format!("{base}/sandbox/snapshot"))
-                .query(&[("f", "json")]),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let snap = admin
+        .get_url(&format!("{base}/sandbox/snapshot"), &[])
+        .await;
     assert!(
         snap["users"]
             .as_array()

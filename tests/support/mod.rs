@@ -84,6 +84,11 @@ impl Session {
     /// GET `{rest}/{path}` with `f=json` and the query, parsed as JSON.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
         let url = format!("{}/{}", self.rest, path.trim_start_matches('/'));
+        self.get_url(&url, query).await
+    }
+
+    /// GET an absolute URL with `f=json`, the query and the token, parsed as JSON.
+    pub async fn get_url(&self, url: &str, query: &[(&str, &str)]) -> Value {
         let resp = self
             .auth(self.http.get(url).query(&[("f", "json")]).query(query))
             .send()
