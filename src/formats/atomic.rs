@@ -56,7 +56,7 @@ where
 }
 
 /// Makes the rename itself durable where the platform allows (best effort).
-fn sync_folder(dir: &Path) {
+pub(crate) fn sync_folder(dir: &Path) {
     #[cfg(unix)]
     if let Ok(folder) = std::fs::File::open(dir) {
         let _ = folder.sync_all();

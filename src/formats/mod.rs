@@ -1,12 +1,14 @@
 //! Pure file formats used by the scan and backup engine: the inventory CSV the user sees and
 //! edits ([`inventory`]), the delta index next to it ([`index`]), item-id lists read from any CSV
-//! ([`id_list`]), Windows-safe file names ([`names`]), UTC date text ([`utc`]) and crash-safe
-//! writes ([`atomic`]). Everything here works over `std::io` and `std::path` only: no network, no
-//! async, no UI, so the engine (and only the engine) builds on it.
+//! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), Windows-safe file
+//! names ([`names`]), UTC date text ([`utc`]) and crash-safe writes ([`atomic`]). Everything
+//! here works over `std::io` and `std::path` only: no network, no async, no UI, so the engine
+//! (and only the engine) builds on it.
 //!
 //! Every failure is a [`FormatError`] naming the file, the line and column when there is one,
 //! and what the user can do about it.
 
+pub mod archive;
 pub mod atomic;
 pub mod id_list;
 pub mod index;
@@ -70,6 +72,34 @@ pub enum FormatError {
     NoIds {
         /// The file.
         path: PathBuf,
+    },
+    /// An archive entry path that could escape the extraction folder or is invalid on Windows.
+    #[error("archive entry {entry:?} refused: {reason}")]
+    UnsafeEntryPath {
+        /// The entry path as given (or as stored in the archive).
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two entries of one archive have the same path.
+    #[error("archive entry {entry:?} is added twice (entry paths must be unique, ignoring case)")]
+    DuplicateEntry {
+        /// The repeated entry path.
+        entry: String,
+    },
+    /// A file is not a readable backup archive: not a zip, damaged, or without a valid manifest.
+    #[error("{} is not a readable agol-backup archive: {message}", path.display())]
+    BadArchive {
+        /// The archive file.
+        path: PathBuf,
+        /// What is wrong and, where possible, what to do.
+        message: String,
+    },
+    /// The archive writer was called out of order (a bug in the caller).
+    #[error("archive writer misuse: {message}")]
+    WriterMisuse {
+        /// What was called when.
+        message: String,
     },
 }
 
