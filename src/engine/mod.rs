@@ -3,6 +3,7 @@
 //! engine depends on neither egui nor the terminal: the window and the CLI are two consumers of
 //! the same [`Event`] stream. Depends on `portal` and `formats`, never on `ui` or `cli`.
 
+pub mod deps;
 pub mod reporter;
 pub mod runner;
 pub mod scan;
