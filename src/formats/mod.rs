@@ -1,19 +1,23 @@
 //! Pure file formats used by the scan and backup engine: the inventory CSV the user sees and
 //! edits ([`inventory`]), the delta index next to it ([`index`]), item-id lists read from any CSV
-//! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), Windows-safe file
-//! names ([`names`]), UTC date text ([`utc`]) and crash-safe writes ([`atomic`]). Everything
-//! here works over `std::io` and `std::path` only: no network, no async, no UI, so the engine
-//! (and only the engine) builds on it.
+//! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), the report of a
+//! backup run ([`run_report`]), the catalogue a backup destination keeps for resumed and
+//! incremental runs ([`catalogue`]), Windows-safe file names ([`names`]), UTC date text
+//! ([`utc`]) and crash-safe writes ([`atomic`]). Everything here works over `std::io` and
+//! `std::path` only: no network, no async, no UI, so the engine (and only the engine) builds on
+//! it.
 //!
 //! Every failure is a [`FormatError`] naming the file, the line and column when there is one,
 //! and what the user can do about it.
 
 pub mod archive;
 pub mod atomic;
+pub mod catalogue;
 pub mod id_list;
 pub mod index;
 pub mod inventory;
 pub mod names;
+pub mod run_report;
 pub mod utc;
 
 use std::io;

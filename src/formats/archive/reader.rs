@@ -195,7 +195,8 @@ pub fn extract_archive(path: &Path, target_dir: &Path) -> Result<Vec<PathBuf>, F
     let mut written = Vec::new();
     for (index, name) in names.iter().enumerate() {
         let Some(name) = name else { continue };
-        let dest = root.join(name);
+        // Segment by segment: a canonical Windows root (`\\?\C:\...`) takes no '/'.
+        let dest: PathBuf = name.split('/').fold(root.clone(), |p, s| p.join(s));
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(|e| write_fail(parent, e))?;
             // A symlink already inside target_dir must not lead the write elsewhere.

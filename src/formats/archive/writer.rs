@@ -207,9 +207,13 @@ impl ArchiveWriter {
             return Err(misuse("discard_entry without begin_entry".into()));
         };
         self.bytes_written = self.bytes_written.saturating_sub(open.size);
-        self.zip
-            .abort_file()
-            .map_err(|e| self.write_error(e.into()))?;
+        // zip aborts an entry itself when it outgrows 4 GiB without `large`; aborting again
+        // would remove the previous, finished entry.
+        if self.zip.is_writing_file() {
+            self.zip
+                .abort_file()
+                .map_err(|e| self.write_error(e.into()))?;
+        }
         self.cut_tail().map_err(|e| self.write_error(e))
     }
 
