@@ -49,7 +49,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     let wall = started.elapsed().as_secs_f64();
     let _ = drain.join();
-    let Outcome::Scan(s) = outcome;
+    let Outcome::Scan(s) = outcome else {
+        return Err("not a scan outcome".into());
+    };
     let pages = s.found.div_ceil(100) as f64;
     let bound = pages * LATENCY_MS as f64 / 1000.0 / concurrency as f64;
     println!(

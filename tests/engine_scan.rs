@@ -55,6 +55,7 @@ async fn run_with(
     }
     let summary = result.map(|o| match o {
         Outcome::Scan(s) => s,
+        other => panic!("not a scan outcome: {other:?}"),
     });
     (summary, rows)
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod cli_scan;
+mod engine_backup;
 mod engine_deps;
 mod engine_scan;
 mod formats;

@@ -1,6 +1,9 @@
 //! The command line: clap arguments turned into validated requests, human output, exit codes
 //! (0 all good, 1 partly failed, 2 could not run).
 
+mod backup_cmd;
+pub mod connect;
+mod events;
 pub mod profile;
 mod sandbox_cmd;
 mod scan_cmd;
@@ -30,6 +33,10 @@ pub enum Command {
     Sandbox(sandbox_cmd::SandboxArgs),
     /// Scan a portal into the inventory CSV (new, changed and removed items since the last scan).
     Scan(scan_cmd::ScanArgs),
+    /// Back up the items of a CSV (an inventory, or any CSV with an id column) into archives.
+    Backup(backup_cmd::BackupArgs),
+    /// Re-read backup archives (files or folders) and check every checksum and count.
+    Verify(backup_cmd::VerifyArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -48,6 +55,8 @@ pub fn run(cli: Cli) -> i32 {
         match cli.command {
             Command::Sandbox(args) => sandbox_cmd::run(args).await,
             Command::Scan(args) => scan_cmd::run(args).await,
+            Command::Backup(args) => backup_cmd::run(args).await,
+            Command::Verify(args) => backup_cmd::verify(args).await,
         }
     })
 }

@@ -1,12 +1,14 @@
-//! The use cases (scan now; backup, restore and verify as their issues land), run as async jobs
+//! The use cases (scan, backup, verify; restore as its issue lands), run as async jobs
 //! on a background tokio runtime. Jobs talk to the outside only through a [`Reporter`], so the
 //! engine depends on neither egui nor the terminal: the window and the CLI are two consumers of
 //! the same [`Event`] stream. Depends on `portal` and `formats`, never on `ui` or `cli`.
 
+pub mod backup;
 pub mod deps;
 pub mod reporter;
 pub mod runner;
 pub mod scan;
+pub mod verify;
 
 pub use reporter::Reporter;
 pub use runner::{Engine, EngineHandle};
@@ -31,6 +33,10 @@ pub struct PortalConnection {
 pub enum Command {
     /// Scan a portal into the inventory CSV.
     Scan(Box<scan::ScanRequest>),
+    /// Back up items into archives.
+    Backup(Box<backup::BackupRequest>),
+    /// Re-read archives and check every checksum and count.
+    Verify(Vec<std::path::PathBuf>),
     /// Stop a running job as soon as possible (its `Finished` event still follows).
     Cancel(JobId),
 }
@@ -64,6 +70,10 @@ pub struct Progress {
 pub enum Outcome {
     /// A scan's counts.
     Scan(scan::ScanSummary),
+    /// A backup's per-item results.
+    Backup(backup::BackupSummary),
+    /// What verification found, one report per archive.
+    Verify(Vec<verify::ArchiveCheck>),
 }
 
 /// What happened in a job.
@@ -105,4 +115,12 @@ pub struct Event {
     pub job: JobId,
     /// What happened.
     pub kind: EventKind,
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }

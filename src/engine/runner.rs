@@ -1,7 +1,8 @@
 //! The engine thread: a named thread running a multi-thread tokio runtime that receives
 //! [`Command`]s, starts each job with its own cancellation token, and sends [`Event`]s back.
 //! The GUI drains the event receiver once per frame; `Cancel` really stops a job (the job checks
-//! its token between requests and the runner aborts it if it does not stop within 2 seconds).
+//! its token between requests and the runner aborts it if it does not stop within a grace time:
+//! 2 seconds, or 20 for a backup, which deletes its temporary export items first).
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 use super::reporter::Repaint;
-use super::{Command, Event, JobId, Reporter, scan};
+use super::{Command, Event, JobId, Reporter, backup, scan, verify};
 
 /// The UI's side of the engine.
 pub struct EngineHandle {
@@ -86,7 +87,9 @@ fn dispatch(
     events: &Sender<Event>,
     repaint: &Repaint,
 ) {
-    match command {
+    let cancel = CancellationToken::new();
+    let reporter = Reporter::new(job, events.clone(), repaint.clone());
+    let (work, grace): (JobFuture, u64) = match command {
         Command::Cancel(id) => {
             let map = jobs
                 .lock()
@@ -94,28 +97,41 @@ fn dispatch(
             if let Some(token) = map.get(&id) {
                 token.cancel();
             }
+            return;
         }
-        Command::Scan(request) => {
-            let cancel = CancellationToken::new();
-            jobs.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(job, cancel.clone());
-            let reporter = Reporter::new(job, events.clone(), repaint.clone());
-            let jobs = jobs.clone();
-            tokio::spawn(async move {
-                let work = scan::run(*request, reporter.clone(), cancel.clone());
-                let result = tokio::select! {
-                    r = work => r,
-                    () = async {
-                        cancel.cancelled().await;
-                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                    } => Err("cancelled".to_string()),
-                };
-                reporter.finished(result);
-                jobs.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .remove(&job);
-            });
-        }
-    }
+        Command::Scan(request) => (
+            Box::pin(scan::run(*request, reporter.clone(), cancel.clone())),
+            2,
+        ),
+        // A backup deletes its temporary export items after a cancel: give it time to.
+        Command::Backup(request) => (
+            Box::pin(backup::run(*request, reporter.clone(), cancel.clone())),
+            20,
+        ),
+        Command::Verify(paths) => (
+            Box::pin(verify::run(paths, reporter.clone(), cancel.clone())),
+            2,
+        ),
+    };
+    jobs.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(job, cancel.clone());
+    let jobs = jobs.clone();
+    tokio::spawn(async move {
+        let result = tokio::select! {
+            r = work => r,
+            () = async {
+                cancel.cancelled().await;
+                tokio::time::sleep(std::time::Duration::from_secs(grace)).await;
+            } => Err("cancelled".to_string()),
+        };
+        reporter.finished(result);
+        jobs.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&job);
+    });
 }
+
+/// A job's work, boxed so every kind of job runs the same way.
+type JobFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<super::Outcome, String>> + Send>>;

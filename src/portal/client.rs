@@ -1,6 +1,7 @@
 //! [`PortalClient`]: the face of the portal layer. It pairs the HTTP choke point (`http`) with the
 //! token keeper (`auth`): every call gets the current token, and a call the portal answers with
-//! "invalid token" (498) is replayed once with a new token when the credentials allow it. Typed
+//! "invalid token" (498) is replayed with a new token when the credentials allow it (up to
+//! five times: a fresh token may be revoked again while other requests are in flight). Typed
 //! helpers for the discovery calls live here; the use cases (scan, backup) live in the engine.
 
 use std::sync::Arc;
@@ -15,6 +16,10 @@ use super::http::Transport;
 use super::request::{ApiRequest, ClientOptions};
 use super::url::PortalUrl;
 use super::wire::{Item, OAuthTokenResponse, PortalSelf, User};
+
+/// How often one call signs in again after "invalid token" before giving up: a token can
+/// expire (or be revoked) again right after renewal, but not forever.
+const RENEWALS: u32 = 5;
 
 /// A client of one portal; cheap to clone (clones share the connection pool, the concurrency
 /// limit and the token).
@@ -81,13 +86,17 @@ impl PortalClient {
         } else {
             auth.token(transport).await?
         };
-        match transport.json(req, token.as_ref()).await {
-            Err(e) if e.is_invalid_token() && auth.can_renew() => {
-                let Some(old) = token else { return Err(e) };
-                let fresh = auth.renew(transport, &old).await?;
-                transport.json(req, Some(&fresh)).await
+        let mut token = token;
+        let mut renewals = 0;
+        loop {
+            match transport.json(req, token.as_ref()).await {
+                Err(e) if e.is_invalid_token() && auth.can_renew() && renewals < RENEWALS => {
+                    let Some(old) = token else { return Err(e) };
+                    renewals += 1;
+                    token = Some(auth.renew(transport, &old).await?);
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 
@@ -144,13 +153,17 @@ impl PortalClient {
         } else {
             auth.token(transport).await?
         };
-        match transport.download(req, token.as_ref()).await {
-            Err(e) if e.is_invalid_token() && auth.can_renew() => {
-                let Some(old) = token else { return Err(e) };
-                let fresh = auth.renew(transport, &old).await?;
-                transport.download(req, Some(&fresh)).await
+        let mut token = token;
+        let mut renewals = 0;
+        loop {
+            match transport.download(req, token.as_ref()).await {
+                Err(e) if e.is_invalid_token() && auth.can_renew() && renewals < RENEWALS => {
+                    let Some(old) = token else { return Err(e) };
+                    renewals += 1;
+                    token = Some(auth.renew(transport, &old).await?);
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 

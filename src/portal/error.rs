@@ -191,6 +191,17 @@ impl PortalError {
         }
     }
 
+    /// A failure another attempt may not meet: the connection or body broke, or the portal
+    /// answered 429 / 5xx. Used by callers that stream (a body cut half-way is retried whole).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            PortalError::Network { .. } => true,
+            PortalError::Http { status, .. } => super::retry::is_transient_code(*status),
+            PortalError::Api { code, .. } => super::retry::is_transient_code(*code),
+            _ => false,
+        }
+    }
+
     /// 403: signed in but not allowed.
     pub fn is_permission(&self) -> bool {
         matches!(

@@ -142,8 +142,9 @@ impl ScanTab {
             }
             EventKind::Finished(Ok(outcome)) => {
                 self.state = JobState::Done;
-                let Outcome::Scan(summary) = outcome;
-                self.reload(&summary.inventory.clone(), log);
+                if let Outcome::Scan(summary) = outcome {
+                    self.reload(&summary.inventory.clone(), log);
+                }
             }
             EventKind::Finished(Err(e)) if e == "cancelled" => self.state = JobState::Cancelled,
             EventKind::Finished(Err(e)) => self.state = JobState::Failed(e.clone()),

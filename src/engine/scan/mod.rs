@@ -8,7 +8,7 @@
 //! checks before scanning).
 
 mod collect;
-mod delta;
+pub(crate) mod delta;
 mod errors;
 mod partition;
 mod query;

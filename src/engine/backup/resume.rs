@@ -1,0 +1,97 @@
+//! What a run may skip: items an interrupted run already finished (resume), and with
+//! `--incremental` items unchanged since their last complete backup in the destination. A small
+//! run file in the destination marks a run in progress; it is removed when a run ends without
+//! being cancelled, so only a crash or a cancel makes the next run a resume.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::formats::FormatError;
+use crate::formats::archive::ItemStatus;
+use crate::formats::atomic::write_atomic;
+use crate::formats::catalogue::Catalogue;
+use crate::formats::utc;
+
+/// Marks a run in progress in the destination.
+pub const RUN_FILE_NAME: &str = "agol-backup-run.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct RunFile {
+    /// When the run started (epoch ms).
+    started_ms: i64,
+}
+
+/// Opens a run: returns the start of the interrupted run to resume, if there is one, and
+/// marks a new run (keeping the interrupted run's start so a second crash still resumes).
+pub(crate) fn begin(dest: &Path, now_ms: i64) -> Result<Option<i64>, FormatError> {
+    let path = dest.join(RUN_FILE_NAME);
+    let interrupted = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<RunFile>(&b).ok())
+        .map(|r| r.started_ms);
+    let marker = RunFile {
+        started_ms: interrupted.unwrap_or(now_ms),
+    };
+    let bytes = serde_json::to_vec(&marker).map_err(|e| FormatError::Write {
+        path: path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    write_atomic(&path, |w| w.write_all(&bytes))?;
+    Ok(interrupted)
+}
+
+/// Closes a run that was not cancelled.
+pub(crate) fn end(dest: &Path) {
+    let _ = std::fs::remove_file(dest.join(RUN_FILE_NAME));
+}
+
+/// Decides which items need no new archive.
+pub(crate) struct Skip<'a> {
+    /// The catalogue as it was when the run started.
+    pub catalogue: &'a Catalogue,
+    /// The destination.
+    pub dest: &'a Path,
+    /// `--incremental`.
+    pub incremental: bool,
+    /// Start of the interrupted run being resumed.
+    pub resume_since: Option<i64>,
+}
+
+impl Skip<'_> {
+    /// Why item `id` is skipped (and its existing archive), or `None` to back it up.
+    pub(crate) fn reason(
+        &self,
+        id: &str,
+        modified: i64,
+        last_edit: Option<i64>,
+    ) -> Option<(String, Option<String>)> {
+        let entry = self.catalogue.get(id)?;
+        let exists = archive_path(self.dest, &entry.archive).is_file();
+        if let Some(since) = self.resume_since.map(|s| s - s.rem_euclid(1000)) {
+            let done_at = utc::parse_datetime(&entry.backed_up_utc).unwrap_or(i64::MIN);
+            if exists && done_at >= since && entry.modified == modified {
+                return Some((
+                    "already backed up by the interrupted run (resumed)".into(),
+                    Some(entry.archive.clone()),
+                ));
+            }
+        }
+        if self.incremental
+            && entry.status == ItemStatus::Complete
+            && self
+                .catalogue
+                .is_current(self.dest, id, modified, last_edit)
+        {
+            return Some((
+                format!("unchanged since its backup of {}", entry.backed_up_utc),
+                Some(entry.archive.clone()),
+            ));
+        }
+        None
+    }
+}
+
+fn archive_path(dest: &Path, name: &str) -> PathBuf {
+    dest.join(name)
+}
