@@ -4,4 +4,4 @@
 
 mod cases;
 mod lifecycle;
-mod runs;
+pub mod runs;

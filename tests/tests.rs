@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cli_backup;
 mod cli_scan;
 mod engine_backup;
 mod engine_deps;

@@ -139,7 +139,7 @@ pub struct Selection {
 /// Reads the selection CSV at `path`.
 ///
 /// # Errors
-/// The file cannot be read, is not a CSV, or holds no ids; the text says what to do.
+/// The file cannot be read, is not a CSV, or holds no valid id; the text says what to do.
 pub fn read_selection(path: &std::path::Path) -> Result<Selection, String> {
     let list = crate::formats::id_list::read_id_list(path).map_err(|e| e.to_string())?;
     let mut warnings: Vec<String> = list
@@ -161,6 +161,17 @@ pub fn read_selection(path: &std::path::Path) -> Result<Selection, String> {
             path.display(),
             list.duplicate_lines.len()
         ));
+    }
+    if list.entries.is_empty() {
+        let mut message = format!(
+            "{}: no item ids found; the CSV needs an id column (id, itemid, \"Item ID\" ...) \
+             or ids in its first column",
+            path.display()
+        );
+        if let Some(first) = warnings.first() {
+            message.push_str(&format!(" ({first})"));
+        }
+        return Err(message);
     }
     Ok(Selection {
         items: list.entries,

@@ -1,7 +1,8 @@
 //! What a run may skip: items an interrupted run already finished (resume), and with
 //! `--incremental` items unchanged since their last complete backup in the destination. A small
 //! run file in the destination marks a run in progress; it is removed when a run ends without
-//! being cancelled, so only a crash or a cancel makes the next run a resume.
+//! being cancelled, so only a crash or a cancel makes the next run a resume (which first
+//! deletes the half-written archives a killed run left under their hidden temporary names).
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,23 @@ pub(crate) fn begin(dest: &Path, now_ms: i64) -> Result<Option<i64>, FormatError
         source: std::io::Error::other(e),
     })?;
     write_atomic(&path, |w| w.write_all(&bytes))?;
+    if interrupted.is_some() {
+        remove_stale_partials(dest);
+    }
     Ok(interrupted)
+}
+
+/// Deletes the hidden `.<name>.partial` files a killed run left: archives it never finished.
+fn remove_stale_partials(dest: &Path) {
+    let Ok(entries) = std::fs::read_dir(dest) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".partial") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Closes a run that was not cancelled.
