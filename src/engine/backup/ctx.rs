@@ -95,6 +95,8 @@ pub(crate) struct Capture {
     pub layers: Vec<LayerCount>,
     /// Notes for the log that do not make the item partial (fallbacks taken).
     pub notes: Vec<String>,
+    /// The service's last edit (its own `editingInfo`, else the latest of its layers').
+    pub last_edit: Option<i64>,
 }
 
 impl Capture {

@@ -84,7 +84,9 @@ async fn run(
     result.title = item.title.clone().unwrap_or_else(|| id.to_string());
     result.item_type = item.item_type.clone().unwrap_or_default();
     let modified = item.modified.unwrap_or(0);
-    let last_edit = if hosted::is_hosted_layer(&item) {
+    // The layers' edit dates cost a request per layer: read them here only when they decide
+    // whether the item is skipped; otherwise the capture reads them with the definitions.
+    let last_edit = if hosted::is_hosted_layer(&item) && skip.may_skip(id) {
         let url = item.url.as_deref().unwrap_or_default();
         crate::engine::scan::delta::last_edit(&ctx.client, url, 2)
             .await
@@ -146,7 +148,7 @@ async fn run(
     Ok(Some(CatalogueEntry {
         archive: name,
         modified,
-        last_edit_date: last_edit,
+        last_edit_date: last_edit.or(cap.last_edit),
         status,
         sha256_of_manifest: None,
         backed_up_utc: utc::format_datetime(now),

@@ -76,6 +76,11 @@ pub(crate) struct Skip<'a> {
 }
 
 impl Skip<'_> {
+    /// Whether item `id` could be skipped at all (so its dates are worth reading first).
+    pub(crate) fn may_skip(&self, id: &str) -> bool {
+        (self.incremental || self.resume_since.is_some()) && self.catalogue.get(id).is_some()
+    }
+
     /// Why item `id` is skipped (and its existing archive), or `None` to back it up.
     pub(crate) fn reason(
         &self,

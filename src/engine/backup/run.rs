@@ -36,12 +36,12 @@ pub async fn run(
     ));
     check_destination(&dest)?;
     let catalogue = Catalogue::load(&dest).map_err(|e| e.to_string())?;
-    let client = PortalClient::connect(
-        &request.connection.options,
-        request.connection.credentials.clone(),
-    )
-    .await
-    .map_err(|e| format!("sign-in failed: {e}"))?;
+    // Every worker must be able to have a request in flight.
+    let mut options = request.connection.options.clone();
+    options.max_concurrency = options.max_concurrency.max(request.options.workers);
+    let client = PortalClient::connect(&options, request.connection.credentials.clone())
+        .await
+        .map_err(|e| format!("sign-in failed: {e}"))?;
     let org = client
         .portal_self()
         .await

@@ -4,8 +4,6 @@
 //! so a run killed half-way leaves a note the next run acts on. Non-owners try their own
 //! content path (allowed when the service permits export); otherwise the caller falls back.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use super::super::ctx::{ItemError, RunCtx};
@@ -109,10 +107,8 @@ async fn finish(
 
 /// Waits for `completed` (never downloads before: early downloads are corrupt).
 async fn poll(ctx: &RunCtx, user: &str, export_id: &str, job_id: &str) -> Result<(), ItemError> {
-    let mut wait = Duration::from_millis(250);
-    for _ in 0..900 {
-        ctx.pause(wait).await?;
-        wait = (wait * 3 / 2).min(Duration::from_secs(3));
+    for attempt in 0..900 {
+        ctx.pause(super::poll_wait(attempt)).await?;
         let req = ApiRequest::get(&format!("content/users/{user}/items/{export_id}/status"))
             .param("jobId", job_id)
             .param("jobType", "export");

@@ -68,8 +68,11 @@ pub(crate) async fn capture(
         .map_err(|e| ItemError::portal("reading the feature service", &e))?;
     add_json(w, "service/service.json", &service)?;
     let layers = definitions(ctx, w, url, &service).await?;
-    let before = live_counts(ctx, url, &layers).await?;
-    let captured = capture_data(ctx, w, item, url, &service, &layers, &before, cap).await?;
+    cap.last_edit = service
+        .pointer("/editingInfo/lastEditDate")
+        .and_then(Value::as_i64)
+        .or_else(|| layers.iter().filter_map(|l| l.last_edit).max());
+    let captured = capture_data(ctx, w, item, url, &service, &layers, cap).await?;
     let after = live_counts(ctx, url, &layers).await?;
     cap.layers = compare(&layers, &captured, &after, cap);
     Ok(())
@@ -154,15 +157,15 @@ async fn capture_data(
     url: &str,
     service: &Value,
     layers: &[LayerInfo],
-    before: &[Counts],
     cap: &mut Capture,
 ) -> Result<Vec<Counts>, ItemError> {
     if ctx.options.export_data {
+        let before = live_counts(ctx, url, layers).await?;
         match export::capture(ctx, w, item).await {
             Ok(method) => {
                 // An export file is opaque here: its counts are the service's at export time.
                 cap.data_method = Some(method);
-                return Ok(before.to_vec());
+                return Ok(before);
             }
             Err(ItemError::Failed(reason)) => cap.notes.push(format!(
                 "item export not possible ({reason}); trying createReplica"
@@ -185,6 +188,18 @@ async fn capture_data(
     let counts = query::capture(ctx, w, url, layers).await?;
     cap.data_method = Some("query".into());
     Ok(counts)
+}
+
+/// The wait before status poll `attempt` (0-based) of an export or replica job: every 200 ms
+/// for the first 3 seconds (most jobs of a few layers are done by then), then growing by half
+/// up to 3 s, so long jobs on a busy portal are not polled more than needed.
+pub(crate) fn poll_wait(attempt: u32) -> std::time::Duration {
+    const QUICK: u32 = 15;
+    if attempt < QUICK {
+        return std::time::Duration::from_millis(200);
+    }
+    let grown = 200.0 * 1.5f64.powi(i32::try_from(attempt - QUICK + 1).unwrap_or(i32::MAX));
+    std::time::Duration::from_millis(grown.min(3000.0) as u64)
 }
 
 /// The manifest's layer counts; any difference between captured and live makes the item partial.

@@ -4,7 +4,6 @@
 //! into `replica/replica.json`, and every attachment it lists is downloaded.
 
 use std::io::{Read, Seek};
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -91,10 +90,8 @@ fn result_url(v: &Value) -> Option<String> {
 
 /// Polls the replica's status URL until it completes; returns the result URL.
 async fn poll(ctx: &RunCtx, status_url: &str) -> Result<String, ItemError> {
-    let mut wait = Duration::from_millis(250);
-    for _ in 0..600 {
-        ctx.pause(wait).await?;
-        wait = (wait * 3 / 2).min(Duration::from_secs(3));
+    for attempt in 0..600 {
+        ctx.pause(super::poll_wait(attempt)).await?;
         let v = ctx
             .client
             .call_value(&ApiRequest::get(status_url))
