@@ -71,9 +71,20 @@ async fn every_demo_item_is_complete_and_byte_exact() {
         dir.path(),
         BackupOptions::default(),
     );
-    let (summary, rows) = run(req, CancellationToken::new()).await;
+    let (summary, rows, logs) = run(req, CancellationToken::new()).await;
     let summary = summary.unwrap();
     assert_eq!(summary.items.len(), ids.len());
+    let tokens: Vec<String> = sb.with_state(|st| st.tokens.keys().cloned().collect());
+    for line in &logs {
+        assert!(
+            !line.contains("sandbox-admin"),
+            "password in the log: {line}"
+        );
+        assert!(
+            tokens.iter().all(|t| !line.contains(t.as_str())),
+            "token in the log: {line}"
+        );
+    }
     assert_eq!(rows.len(), ids.len(), "one live row per item");
     for r in &summary.items {
         assert_eq!(
@@ -201,7 +212,7 @@ async fn a_viewer_falls_back_to_replica_or_query_and_gets_every_feature_and_atta
         dir.path(),
         BackupOptions::default(),
     );
-    let (summary, _) = run(req, CancellationToken::new()).await;
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
     let summary = summary.unwrap();
     for r in &summary.items {
         assert_eq!(r.status, RunItemStatus::Ok, "{}: {}", r.title, r.reason);
@@ -249,7 +260,7 @@ async fn no_fgdb_captures_layers_by_replica_and_unknown_ids_fail_alone() {
         ..BackupOptions::default()
     };
     let req = request(&sb, ADMIN, ids, dir.path(), options);
-    let (summary, rows) = run(req, CancellationToken::new()).await;
+    let (summary, rows, _) = run(req, CancellationToken::new()).await;
     let summary = summary.unwrap();
     let missing = summary.items.last().unwrap();
     assert_eq!(missing.status, RunItemStatus::Failed);
@@ -269,4 +280,40 @@ async fn no_fgdb_captures_layers_by_replica_and_unknown_ids_fail_alone() {
         assert!(!m.artefacts.iter().any(|a| a.path.starts_with("thumbnail/")));
     }
     assert!(!summary.all_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_dependencies_backs_up_what_an_app_needs() {
+    let sb = support::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = ids_where(&sb, |i| {
+        i["type"] == "Web Mapping Application"
+            && i["title"].as_str().is_some_and(|t| t.contains("Parcel"))
+    });
+    assert_eq!(app.len(), 1, "{app:?}");
+    let options = BackupOptions {
+        with_dependencies: true,
+        ..BackupOptions::default()
+    };
+    let req = request(&sb, ADMIN, app.clone(), dir.path(), options);
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
+    let summary = summary.unwrap();
+    let types: Vec<&str> = summary.items.iter().map(|r| r.item_type.as_str()).collect();
+    assert_eq!(summary.items[0].id, app[0], "the selected item comes first");
+    assert!(types.contains(&"Web Map"), "{types:?}");
+    assert!(
+        types.iter().filter(|t| **t == "Feature Service").count() >= 2,
+        "the view and its source layer: {types:?}"
+    );
+    assert!(summary.all_ok());
+    let map = summary
+        .items
+        .iter()
+        .find(|r| r.item_type == "Web Map")
+        .unwrap();
+    assert!(
+        manifest(dir.path(), &summary.items[0])
+            .dependencies
+            .contains(&map.id)
+    );
 }

@@ -34,7 +34,7 @@ async fn a_cancelled_run_leaves_no_half_archive_and_the_next_run_resumes() {
         stop.cancel();
     });
     let req = request(&sb, ADMIN, ids.clone(), dir.path(), options.clone());
-    let (first, _) = run(req, cancel).await;
+    let (first, _, _) = run(req, cancel).await;
     let first = first.unwrap();
     assert!(first.cancelled);
     let done: Vec<_> = first
@@ -60,7 +60,7 @@ async fn a_cancelled_run_leaves_no_half_archive_and_the_next_run_resumes() {
     );
     // Every export started is deleted, now or at the start of the next run.
     let req = request(&sb, ADMIN, ids.clone(), dir.path(), options);
-    let (second, _) = run(req, CancellationToken::new()).await;
+    let (second, _, _) = run(req, CancellationToken::new()).await;
     let second = second.unwrap();
     assert!(export_items_left(&sb).is_empty());
     for r in &second.items {
@@ -87,7 +87,7 @@ async fn incremental_runs_skip_unchanged_items_and_redo_edited_layers() {
         ..BackupOptions::default()
     };
     let req = request(&sb, ADMIN, ids.clone(), dir.path(), options.clone());
-    let (first, _) = run(req, CancellationToken::new()).await;
+    let (first, _, _) = run(req, CancellationToken::new()).await;
     assert!(first.unwrap().all_ok());
     // Edit one feature of the first hosted layer: its item's `modified` does not change.
     let layer_item = ids_where(&sb, |i| {
@@ -105,7 +105,7 @@ async fn incremental_runs_skip_unchanged_items_and_redo_edited_layers() {
     });
     assert!(!svc.is_empty());
     let req = request(&sb, ADMIN, ids.clone(), dir.path(), options);
-    let (second, _) = run(req, CancellationToken::new()).await;
+    let (second, _, _) = run(req, CancellationToken::new()).await;
     let second = second.unwrap();
     for r in &second.items {
         let expect = if r.id == layer_item {
@@ -140,7 +140,7 @@ async fn faults_and_a_60_second_token_still_end_with_every_item_ok() {
         ..BackupOptions::default()
     };
     let req = request(&sb, ADMIN, ids, dir.path(), options);
-    let (summary, _) = run(req, CancellationToken::new()).await;
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
     let summary = summary.unwrap();
     let bad: Vec<String> = summary
         .items
@@ -163,7 +163,7 @@ async fn verify_detects_a_flipped_byte() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = ids_where(&sb, |i| i["type"] == "PDF")[0].clone();
     let req = request(&sb, ADMIN, vec![pdf], dir.path(), BackupOptions::default());
-    let (summary, _) = run(req, CancellationToken::new()).await;
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
     let r = summary.unwrap().items.remove(0);
     let path = archive_of(dir.path(), &r);
     assert!(verify_archive(&path).unwrap().is_ok());
@@ -183,7 +183,7 @@ async fn a_missing_or_read_only_destination_is_refused_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");
     let req = request(&sb, ADMIN, all_ids(&sb), &missing, BackupOptions::default());
-    let (err, _) = run(req, CancellationToken::new()).await;
+    let (err, _, _) = run(req, CancellationToken::new()).await;
     let err = err.unwrap_err();
     assert!(err.contains("does not exist"), "{err}");
     let file = dir.path().join("a-file");

@@ -42,11 +42,15 @@ pub const ADMIN: (&str, &str) = ("admin", "sandbox-admin");
 /// The viewer account (may not export).
 pub const VIEWER: (&str, &str) = ("viewer", "sandbox-viewer");
 
-/// Runs a backup; returns its summary (or error) and the row statuses it reported.
+/// Runs a backup; returns its summary (or error), the row statuses and the log lines it reported.
 pub async fn run(
     req: BackupRequest,
     cancel: CancellationToken,
-) -> (Result<BackupSummary, String>, BTreeMap<String, String>) {
+) -> (
+    Result<BackupSummary, String>,
+    BTreeMap<String, String>,
+    Vec<String>,
+) {
     let (tx, rx) = std::sync::mpsc::channel();
     let result = backup::run(req, Reporter::headless(JobId(1), tx), cancel).await;
     let mut rows = BTreeMap::new();
@@ -69,7 +73,7 @@ pub async fn run(
             eprintln!("{} {:?} {}: {}", r.id, r.status, r.title, r.reason);
         }
     }
-    (summary, rows)
+    (summary, rows, logs)
 }
 
 /// Every org item id of the sandbox, sorted.
