@@ -96,10 +96,14 @@ async fn finish(
 ) -> Result<(), ItemError> {
     poll(ctx, user, export_id, job_id).await?;
     let req = ApiRequest::get(&format!("content/items/{export_id}/data")).raw();
-    let fallback = format!("{}_export.zip", item.id);
+    // `<title>_export.<ext>`, as the original utility named it; the extension the portal gave.
+    let stem = safe_file_stem(item.title.as_deref().unwrap_or(&item.id), 80);
     let namer = move |d: &crate::portal::Download| {
-        let name = d.file_name().unwrap_or_else(|| fallback.clone());
-        format!("export/{}", safe_file_stem(&name, 120))
+        let ext = d
+            .file_name()
+            .and_then(|n| n.rsplit_once('.').map(|(_, e)| safe_file_stem(e, 10)))
+            .unwrap_or_else(|| "zip".into());
+        format!("export/{stem}_export.{ext}")
     };
     stream_entry(ctx, w, &req, &namer, false).await?;
     Ok(())
