@@ -1,6 +1,6 @@
 //! The second method for hosted layer data: an asynchronous `createReplica` (`syncModel=none`,
 //! so nothing is registered that would need cleaning up) in the JSON replica format, polled
-//! until done. The replica is downloaded to a temporary file beside the archive, counted, copied
+//! until done. The replica is streamed to a temporary file beside the archive, counted, copied
 //! into `replica/replica.json`, and every attachment it lists is downloaded.
 
 use std::io::{Read, Seek};
@@ -112,16 +112,32 @@ async fn poll(ctx: &RunCtx, status_url: &str) -> Result<String, ItemError> {
     ))
 }
 
-/// Downloads `url` to a temporary file in the archive's folder (removed when dropped).
+/// Downloads `url` to a temporary file in the destination (removed when dropped), streamed.
 async fn download_to_temp(ctx: &RunCtx, url: &str) -> Result<tempfile::NamedTempFile, ItemError> {
-    use std::io::Write;
-    let mut file = tempfile::NamedTempFile::new_in(&ctx.dest)
-        .map_err(|e| ItemError::Failed(format!("cannot create a temporary file: {e}")))?;
-    let (bytes, _) = super::super::sink::fetch_bytes(ctx, &ApiRequest::get(url).raw()).await?;
-    file.write_all(&bytes)
-        .and_then(|()| file.rewind())
-        .map_err(|e| ItemError::Failed(format!("cannot write a temporary file: {e}")))?;
-    Ok(file)
+    let mut attempt: u64 = 0;
+    loop {
+        attempt += 1;
+        let mut file = tempfile::NamedTempFile::new_in(&ctx.dest)
+            .map_err(|e| ItemError::Failed(format!("cannot create a temporary file: {e}")))?;
+        let mut d = ctx
+            .client
+            .download_request(&ApiRequest::get(url).raw())
+            .await
+            .map_err(|e| ItemError::portal("downloading the replica", &e))?;
+        let broken = loop {
+            ctx.check()?;
+            match d.chunk().await {
+                Ok(Some(c)) => std::io::Write::write_all(&mut file, &c)
+                    .map_err(|e| ItemError::Failed(format!("cannot write a temporary file: {e}")))?,
+                Ok(None) => return Ok(file),
+                Err(e) if e.is_transient() && attempt < 4 => break e,
+                Err(e) => return Err(ItemError::portal("downloading the replica", &e)),
+            }
+        };
+        tracing::debug!("replica download broke off, retrying: {broken}");
+        ctx.pause(std::time::Duration::from_millis(500 * attempt))
+            .await?;
+    }
 }
 
 /// Copies a whole file into a new archive entry.
