@@ -1,9 +1,11 @@
 //! A sortable, filterable item table (Title, Type, Owner, Modified, Status): click a header to
 //! sort by it (again to reverse), type in the filter to keep rows containing the text in any
 //! column; each row has an "Open" button that asks the caller to open the item's page. Rows
-//! are drawn lazily, so inventories of many thousand items stay smooth.
+//! are drawn lazily, so inventories of many thousand items stay smooth. Optionally (the Backup
+//! tab) each row has a checkbox, with "Select all" / "Select none" acting on the rows the filter
+//! shows, and the status column is coloured by a function of the status word.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,7 +68,14 @@ pub struct Table {
     pub filter: String,
     /// Sort column and ascending flag.
     pub sort: (Column, bool),
+    /// The checked ids, when rows have checkboxes (`None`: no checkboxes).
+    pub selection: Option<HashSet<String>>,
+    /// The colour of a status word, when the status column is coloured.
+    pub status_color: Option<StatusColor>,
 }
+
+/// The colour of a status word (`None`: the normal text colour).
+pub type StatusColor = fn(&str) -> Option<egui::Color32>;
 
 impl Default for Table {
     fn default() -> Self {
@@ -75,11 +84,22 @@ impl Default for Table {
             by_id: HashMap::new(),
             filter: String::new(),
             sort: (Column::Title, true),
+            selection: None,
+            status_color: None,
         }
     }
 }
 
 impl Table {
+    /// An empty table with a checkbox per row and the status column coloured by `status_color`.
+    pub fn with_checkboxes(status_color: StatusColor) -> Self {
+        Table {
+            selection: Some(HashSet::new()),
+            status_color: Some(status_color),
+            ..Table::default()
+        }
+    }
+
     /// Adds a row, replacing a row with the same id.
     pub fn upsert(&mut self, row: TableRow) {
         match self.by_id.get(&row.id) {
@@ -99,10 +119,64 @@ impl Table {
         }
     }
 
-    /// Removes every row.
+    /// Removes every row (and unchecks them).
     pub fn clear(&mut self) {
         self.rows.clear();
         self.by_id.clear();
+        if let Some(selection) = &mut self.selection {
+            selection.clear();
+        }
+    }
+
+    /// Sets the status of the row `id`; false when there is no such row.
+    pub fn set_status(&mut self, id: &str, status: &str) -> bool {
+        match self.by_id.get(id) {
+            Some(&i) => {
+                self.rows[i].status = status.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Empties the status column.
+    pub fn clear_statuses(&mut self) {
+        for row in &mut self.rows {
+            row.status.clear();
+        }
+    }
+
+    /// Checks (or unchecks) every row the filter shows; no effect without checkboxes.
+    pub fn select_visible(&mut self, checked: bool) {
+        let ids: Vec<String> = self.visible().iter().map(|r| r.id.clone()).collect();
+        if let Some(selection) = &mut self.selection {
+            for id in ids {
+                if checked {
+                    selection.insert(id);
+                } else {
+                    selection.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Whether the row `id` is checked.
+    pub fn is_selected(&self, id: &str) -> bool {
+        self.selection.as_ref().is_some_and(|s| s.contains(id))
+    }
+
+    /// The checked ids, in row order (the order they were added).
+    pub fn selected_ids(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter(|r| self.is_selected(&r.id))
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// How many rows are checked.
+    pub fn selected_count(&self) -> usize {
+        self.rows.iter().filter(|r| self.is_selected(&r.id)).count()
     }
 
     /// All rows, unsorted.
@@ -112,11 +186,18 @@ impl Table {
 
     /// The rows the filter keeps, in the current sort order.
     pub fn visible(&self) -> Vec<&TableRow> {
+        self.visible_indices()
+            .into_iter()
+            .map(|i| &self.rows[i])
+            .collect()
+    }
+
+    /// Indices into `rows` of [`Table::visible`].
+    fn visible_indices(&self) -> Vec<usize> {
         let needle = self.filter.trim().to_lowercase();
-        let mut rows: Vec<&TableRow> = self
-            .rows
-            .iter()
-            .filter(|r| {
+        let mut rows: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
                 needle.is_empty()
                     || COLUMNS
                         .iter()
@@ -125,11 +206,11 @@ impl Table {
             })
             .collect();
         let (column, ascending) = self.sort;
-        rows.sort_by(|a, b| {
+        rows.sort_by(|&a, &b| {
             let o = column
-                .text(a)
+                .text(&self.rows[a])
                 .to_lowercase()
-                .cmp(&column.text(b).to_lowercase());
+                .cmp(&column.text(&self.rows[b]).to_lowercase());
             if ascending { o } else { o.reverse() }
         });
         rows
@@ -137,18 +218,13 @@ impl Table {
 
     /// Draws the filter, headers and rows; returns the id of a row whose "Open" was clicked.
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<String> {
+        self.filter_ui(ui);
+        let checkbox = if self.selection.is_some() { 28.0 } else { 0.0 };
+        let width = ui.available_width() - 60.0 - checkbox;
         ui.horizontal(|ui| {
-            let label = ui.label("Filter");
-            ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("title, type, owner…"))
-                .labelled_by(label.id);
-            ui.label(format!(
-                "{} of {} rows",
-                self.visible().len(),
-                self.rows.len()
-            ));
-        });
-        let width = ui.available_width() - 60.0;
-        ui.horizontal(|ui| {
+            if checkbox > 0.0 {
+                ui.add_space(checkbox - ui.spacing().item_spacing.x);
+            }
             for (column, name, share) in COLUMNS {
                 let arrow = match self.sort {
                     (c, true) if c == column => " ^",
@@ -164,18 +240,34 @@ impl Table {
             }
         });
         ui.separator();
-        let rows = self.visible();
+        let rows = self.visible_indices();
         let mut open = None;
         let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical()
             .id_salt("item_table")
             .auto_shrink([false, false])
             .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for row in &rows[range] {
+                for &i in &rows[range] {
+                    let row = &self.rows[i];
                     ui.horizontal(|ui| {
+                        if let Some(selection) = &mut self.selection {
+                            checkbox_ui(ui, selection, row);
+                        }
                         for (column, _, share) in COLUMNS {
-                            let label = egui::Label::new(column.text(row)).truncate();
-                            cell(ui, width * share, row_height, label);
+                            let text = egui::RichText::new(column.text(row));
+                            let text = match (column, self.status_color) {
+                                (Column::Status, Some(color)) => match color(&row.status) {
+                                    Some(c) => text.color(c).strong(),
+                                    None => text,
+                                },
+                                _ => text,
+                            };
+                            cell(
+                                ui,
+                                width * share,
+                                row_height,
+                                egui::Label::new(text).truncate(),
+                            );
                         }
                         if ui
                             .small_button("Open")
@@ -188,6 +280,66 @@ impl Table {
                 }
             });
         open
+    }
+
+    /// The filter box, the row count and, with checkboxes, Select all / none and the count.
+    fn filter_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Filter");
+            ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("title, type, owner…"))
+                .labelled_by(label.id);
+            ui.label(format!(
+                "{} of {} rows",
+                self.visible().len(),
+                self.rows.len()
+            ));
+            if self.selection.is_some() {
+                ui.separator();
+                if ui
+                    .button("Select all")
+                    .on_hover_text("Check every row the filter shows")
+                    .clicked()
+                {
+                    self.select_visible(true);
+                }
+                if ui
+                    .button("Select none")
+                    .on_hover_text("Uncheck every row the filter shows")
+                    .clicked()
+                {
+                    self.select_visible(false);
+                }
+                ui.strong(format!(
+                    "{} of {} selected",
+                    self.selected_count(),
+                    self.rows.len()
+                ));
+            }
+        });
+    }
+}
+
+/// The checkbox of `row`, named "Select <title>" for screen readers.
+fn checkbox_ui(ui: &mut egui::Ui, selection: &mut HashSet<String>, row: &TableRow) {
+    let mut checked = selection.contains(&row.id);
+    let response = ui.add(egui::Checkbox::without_text(&mut checked));
+    let name = format!(
+        "Select {}",
+        if row.title.is_empty() {
+            &row.id
+        } else {
+            &row.title
+        }
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, name.clone())
+    });
+    if response.changed() {
+        if checked {
+            selection.insert(row.id.clone());
+        } else {
+            selection.remove(&row.id);
+        }
     }
 }
 
@@ -232,5 +384,37 @@ mod tests {
         assert_eq!(titles(&t), ["Beta map", "Alpha"]);
         t.filter = "CHANGED".into();
         assert_eq!(titles(&t), ["Alpha"]);
+    }
+
+    #[test]
+    fn selection_acts_on_the_rows_the_filter_shows() {
+        let mut t = Table {
+            selection: Some(HashSet::new()),
+            ..Table::default()
+        };
+        t.upsert(row("1", "beta", ""));
+        t.upsert(row("2", "Alpha", ""));
+        t.upsert(row("3", "gamma", ""));
+        t.filter = "a".into();
+        t.select_visible(true);
+        assert_eq!(t.selected_ids(), ["1", "2", "3"]);
+        t.filter = "ga".into();
+        t.select_visible(false);
+        assert_eq!(t.selected_ids(), ["1", "2"]);
+        assert_eq!(t.selected_count(), 2);
+        assert!(t.set_status("2", "OK"));
+        assert!(!t.set_status("9", "OK"));
+        assert_eq!(t.rows()[1].status, "OK");
+        t.clear();
+        assert_eq!(t.selected_count(), 0);
+        assert!(t.selection.is_some());
+    }
+
+    #[test]
+    fn without_checkboxes_nothing_is_selected() {
+        let mut t = Table::default();
+        t.upsert(row("1", "beta", ""));
+        t.select_visible(true);
+        assert!(t.selected_ids().is_empty());
     }
 }
