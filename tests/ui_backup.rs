@@ -244,6 +244,7 @@ fn verify_checks_the_destination_and_updates_the_status_column() {
     for (id, status) in [
         (PARCELS, "VERIFIED"),
         (ROADS, "DAMAGED"),
+        (ROADS, "VERIFIED"),
         ("old.zip", "UNREADABLE"),
     ] {
         send(
@@ -264,7 +265,11 @@ fn verify_checks_the_destination_and_updates_the_status_column() {
     );
     frames(&mut h);
     assert_eq!(status_of(&h, PARCELS), "VERIFIED");
-    assert_eq!(status_of(&h, ROADS), "DAMAGED");
+    assert_eq!(
+        status_of(&h, ROADS),
+        "DAMAGED",
+        "a damaged archive stays visible"
+    );
     assert_eq!(
         h.state().backup.table.rows().len(),
         4,

@@ -65,6 +65,12 @@ impl BackupTab {
         let command = self.actions_ui(ui, bar, log);
         progress_ui(ui, self.progress.as_ref(), !idle);
         ui.separator();
+        if self.table.rows().is_empty() {
+            ui.weak(
+                "No items loaded: Load a CSV (a scan inventory or any CSV with an id column) \
+                 or Use last scan.",
+            );
+        }
         if let Some(id) = self.table.ui(ui) {
             match bar.item_page(&id) {
                 Some(url) => ui.ctx().open_url(egui::OpenUrl::new_tab(url)),

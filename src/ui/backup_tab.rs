@@ -5,7 +5,7 @@
 //! verification) at a time. Drawing is in `backup_form`; this module touches no files except
 //! reading the selection CSV and creating the destination folder when a backup starts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::engine::backup::{BackupOptions, BackupRequest, read_selection};
@@ -63,6 +63,8 @@ pub struct BackupTab {
     pub progress: Option<Progress>,
     /// Rows received from the current job, by status word.
     pub counts: BTreeMap<String, u64>,
+    /// Ids with a damaged or unreadable archive in the current verification.
+    damaged: HashSet<String>,
 }
 
 /// The colour of a status word in the status column.
@@ -91,6 +93,7 @@ impl BackupTab {
             kind: JobKind::Backup,
             progress: None,
             counts: BTreeMap::new(),
+            damaged: HashSet::new(),
         }
     }
 
@@ -168,6 +171,7 @@ impl BackupTab {
         self.kind = kind;
         self.progress = None;
         self.counts.clear();
+        self.damaged.clear();
         if kind == JobKind::Backup {
             self.table.clear_statuses();
         }
@@ -195,6 +199,14 @@ impl BackupTab {
 
     fn on_row(&mut self, id: &str, title: &str, item_type: &str, status: &str) {
         *self.counts.entry(status.to_string()).or_default() += 1;
+        // A destination may hold several archives of one item: a damaged one stays visible.
+        if self.kind == JobKind::Verify {
+            if matches!(status, "DAMAGED" | "UNREADABLE") {
+                self.damaged.insert(id.to_string());
+            } else if self.damaged.contains(id) {
+                return;
+            }
+        }
         let known = self.table.set_status(id, status);
         // A dependency the run added is shown too (unchecked); archives of items that are not
         // in the table (older backups in the destination) only count.
@@ -300,7 +312,8 @@ impl BackupTab {
             .iter()
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
-        format!("{state} · {received} items ({})", counts.join(", "))
+        let noun = if received == 1 { "item" } else { "items" };
+        format!("{state} · {received} {noun} ({})", counts.join(", "))
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+mod select;
+
 /// One row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableRow {
@@ -46,6 +48,9 @@ const COLUMNS: [(Column, &str, f32); 5] = [
     (Column::Modified, "Modified", 0.16),
     (Column::Status, "Status", 0.14),
 ];
+
+/// Width of the checkbox column.
+const CHECK_WIDTH: f32 = 20.0;
 
 impl Column {
     fn text(self, row: &TableRow) -> &str {
@@ -91,15 +96,6 @@ impl Default for Table {
 }
 
 impl Table {
-    /// An empty table with a checkbox per row and the status column coloured by `status_color`.
-    pub fn with_checkboxes(status_color: StatusColor) -> Self {
-        Table {
-            selection: Some(HashSet::new()),
-            status_color: Some(status_color),
-            ..Table::default()
-        }
-    }
-
     /// Adds a row, replacing a row with the same id.
     pub fn upsert(&mut self, row: TableRow) {
         match self.by_id.get(&row.id) {
@@ -146,50 +142,17 @@ impl Table {
         }
     }
 
-    /// Checks (or unchecks) every row the filter shows; no effect without checkboxes.
-    pub fn select_visible(&mut self, checked: bool) {
-        let ids: Vec<String> = self.visible().iter().map(|r| r.id.clone()).collect();
-        if let Some(selection) = &mut self.selection {
-            for id in ids {
-                if checked {
-                    selection.insert(id);
-                } else {
-                    selection.remove(&id);
-                }
-            }
-        }
-    }
-
-    /// Whether the row `id` is checked.
-    pub fn is_selected(&self, id: &str) -> bool {
-        self.selection.as_ref().is_some_and(|s| s.contains(id))
-    }
-
-    /// The checked ids, in row order (the order they were added).
-    pub fn selected_ids(&self) -> Vec<String> {
-        self.rows
-            .iter()
-            .filter(|r| self.is_selected(&r.id))
-            .map(|r| r.id.clone())
-            .collect()
-    }
-
-    /// How many rows are checked.
-    pub fn selected_count(&self) -> usize {
-        self.rows.iter().filter(|r| self.is_selected(&r.id)).count()
-    }
-
-    /// All rows, unsorted.
-    pub fn rows(&self) -> &[TableRow] {
-        &self.rows
-    }
-
     /// The rows the filter keeps, in the current sort order.
     pub fn visible(&self) -> Vec<&TableRow> {
         self.visible_indices()
             .into_iter()
             .map(|i| &self.rows[i])
             .collect()
+    }
+
+    /// All rows, unsorted.
+    pub fn rows(&self) -> &[TableRow] {
+        &self.rows
     }
 
     /// Indices into `rows` of [`Table::visible`].
@@ -218,12 +181,29 @@ impl Table {
 
     /// Draws the filter, headers and rows; returns the id of a row whose "Open" was clicked.
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<String> {
-        self.filter_ui(ui);
-        let checkbox = if self.selection.is_some() { 28.0 } else { 0.0 };
-        let width = ui.available_width() - 60.0 - checkbox;
         ui.horizontal(|ui| {
-            if checkbox > 0.0 {
-                ui.add_space(checkbox - ui.spacing().item_spacing.x);
+            let label = ui.label("Filter");
+            ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("title, type, owner…"))
+                .labelled_by(label.id);
+            ui.label(format!(
+                "{} of {} rows",
+                self.visible().len(),
+                self.rows.len()
+            ));
+            self.selection_ui(ui);
+        });
+        let checkboxes = self.selection.is_some();
+        let spacing = ui.spacing().item_spacing.x;
+        let width = ui.available_width()
+            - 60.0
+            - if checkboxes {
+                CHECK_WIDTH + spacing
+            } else {
+                0.0
+            };
+        ui.horizontal(|ui| {
+            if checkboxes {
+                ui.allocate_exact_size(egui::vec2(CHECK_WIDTH, 18.0), egui::Sense::hover());
             }
             for (column, name, share) in COLUMNS {
                 let arrow = match self.sort {
@@ -251,7 +231,7 @@ impl Table {
                     let row = &self.rows[i];
                     ui.horizontal(|ui| {
                         if let Some(selection) = &mut self.selection {
-                            checkbox_ui(ui, selection, row);
+                            select::checkbox_cell(ui, selection, row, row_height);
                         }
                         for (column, _, share) in COLUMNS {
                             let text = egui::RichText::new(column.text(row));
@@ -281,66 +261,6 @@ impl Table {
             });
         open
     }
-
-    /// The filter box, the row count and, with checkboxes, Select all / none and the count.
-    fn filter_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let label = ui.label("Filter");
-            ui.add(egui::TextEdit::singleline(&mut self.filter).hint_text("title, type, owner…"))
-                .labelled_by(label.id);
-            ui.label(format!(
-                "{} of {} rows",
-                self.visible().len(),
-                self.rows.len()
-            ));
-            if self.selection.is_some() {
-                ui.separator();
-                if ui
-                    .button("Select all")
-                    .on_hover_text("Check every row the filter shows")
-                    .clicked()
-                {
-                    self.select_visible(true);
-                }
-                if ui
-                    .button("Select none")
-                    .on_hover_text("Uncheck every row the filter shows")
-                    .clicked()
-                {
-                    self.select_visible(false);
-                }
-                ui.strong(format!(
-                    "{} of {} selected",
-                    self.selected_count(),
-                    self.rows.len()
-                ));
-            }
-        });
-    }
-}
-
-/// The checkbox of `row`, named "Select <title>" for screen readers.
-fn checkbox_ui(ui: &mut egui::Ui, selection: &mut HashSet<String>, row: &TableRow) {
-    let mut checked = selection.contains(&row.id);
-    let response = ui.add(egui::Checkbox::without_text(&mut checked));
-    let name = format!(
-        "Select {}",
-        if row.title.is_empty() {
-            &row.id
-        } else {
-            &row.title
-        }
-    );
-    response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, name.clone())
-    });
-    if response.changed() {
-        if checked {
-            selection.insert(row.id.clone());
-        } else {
-            selection.remove(&row.id);
-        }
-    }
 }
 
 /// `widget` left-aligned in a cell exactly `width` wide.
@@ -358,7 +278,7 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -
 mod tests {
     use super::*;
 
-    fn row(id: &str, title: &str, status: &str) -> TableRow {
+    pub(super) fn row(id: &str, title: &str, status: &str) -> TableRow {
         TableRow {
             id: id.into(),
             title: title.into(),
@@ -384,37 +304,5 @@ mod tests {
         assert_eq!(titles(&t), ["Beta map", "Alpha"]);
         t.filter = "CHANGED".into();
         assert_eq!(titles(&t), ["Alpha"]);
-    }
-
-    #[test]
-    fn selection_acts_on_the_rows_the_filter_shows() {
-        let mut t = Table {
-            selection: Some(HashSet::new()),
-            ..Table::default()
-        };
-        t.upsert(row("1", "beta", ""));
-        t.upsert(row("2", "Alpha", ""));
-        t.upsert(row("3", "gamma", ""));
-        t.filter = "a".into();
-        t.select_visible(true);
-        assert_eq!(t.selected_ids(), ["1", "2", "3"]);
-        t.filter = "ga".into();
-        t.select_visible(false);
-        assert_eq!(t.selected_ids(), ["1", "2"]);
-        assert_eq!(t.selected_count(), 2);
-        assert!(t.set_status("2", "OK"));
-        assert!(!t.set_status("9", "OK"));
-        assert_eq!(t.rows()[1].status, "OK");
-        t.clear();
-        assert_eq!(t.selected_count(), 0);
-        assert!(t.selection.is_some());
-    }
-
-    #[test]
-    fn without_checkboxes_nothing_is_selected() {
-        let mut t = Table::default();
-        t.upsert(row("1", "beta", ""));
-        t.select_visible(true);
-        assert!(t.selected_ids().is_empty());
     }
 }
