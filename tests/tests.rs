@@ -20,3 +20,4 @@ mod sandbox_oauth;
 mod sandbox_search;
 mod sandbox_writes;
 mod ui_app;
+mod ui_backup;

@@ -21,15 +21,15 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-type Commands = UnboundedReceiver<(JobId, Command)>;
+pub type Commands = UnboundedReceiver<(JobId, Command)>;
 
-fn fake_engine() -> (EngineHandle, Commands, Sender<Event>) {
+pub fn fake_engine() -> (EngineHandle, Commands, Sender<Event>) {
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = channel();
     (EngineHandle::from_channels(cmd_tx, ev_rx), cmd_rx, ev_tx)
 }
 
-fn harness(app: App) -> Harness<'static, App> {
+pub fn harness(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(
@@ -42,12 +42,12 @@ fn harness(app: App) -> Harness<'static, App> {
 }
 
 /// A few frames (a running job animates its bar, so `run()` would never settle).
-fn frames(h: &mut Harness<'_, App>) {
+pub fn frames(h: &mut Harness<'_, App>) {
     h.run_steps(3);
     h.check_accessibility();
 }
 
-fn signed_in_app(engine: EngineHandle, dir: &Path) -> App {
+pub fn signed_in_app(engine: EngineHandle, dir: &Path) -> App {
     let mut app = App::new(engine, None, None);
     app.bar.form.portal_url = "http://127.0.0.1:9/portal".into();
     app.bar.form.username = "admin".into();
@@ -57,11 +57,11 @@ fn signed_in_app(engine: EngineHandle, dir: &Path) -> App {
     app
 }
 
-fn send(tx: &Sender<Event>, job: JobId, kind: EventKind) {
+pub fn send(tx: &Sender<Event>, job: JobId, kind: EventKind) {
     tx.send(Event { job, kind }).unwrap();
 }
 
-fn log_text(app: &App) -> String {
+pub fn log_text(app: &App) -> String {
     let lines: Vec<String> = app.log.lines().iter().map(|l| l.to_text()).collect();
     lines.join("\n")
 }
@@ -76,7 +76,7 @@ fn tabs_switch() {
     frames(&mut h);
     assert_eq!(h.state().tab, Tab::Backup);
     assert!(h.query_by_label("Run scan").is_none());
-    assert!(h.query_by_label_contains("Backup arrives").is_some());
+    assert!(h.query_by_label("Start backup").is_some());
     h.get_by_label("Restore").click();
     frames(&mut h);
     assert!(h.query_by_label_contains("Restore arrives").is_some());

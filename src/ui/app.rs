@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::engine::{Command, EngineHandle, Event, EventKind, JobId, Level};
 
+use super::backup_tab::{BackupTab, JobKind};
 use super::connection::ConnectionBar;
 use super::log_panel::LogPanel;
 use super::monitor::SandboxInfo;
@@ -20,7 +21,7 @@ use super::settings::{AuthMethod, Profile, Settings};
 pub enum Tab {
     /// Scan a portal into the inventory.
     Scan,
-    /// Back up items (arrives with its issue).
+    /// Back up items.
     Backup,
     /// Restore items (arrives with its issue).
     Restore,
@@ -38,6 +39,8 @@ pub struct App {
     pub bar: ConnectionBar,
     /// The Scan tab.
     pub scan: ScanTab,
+    /// The Backup tab.
+    pub backup: BackupTab,
     /// The log.
     pub log: LogPanel,
     /// Which tab owns which job.
@@ -89,6 +92,11 @@ impl App {
             // Show the last inventory right away.
             scan.reload(&inventory, &mut log);
         }
+        let mut backup = BackupTab::new(settings.backup.clone(), &scan.fields.inventory);
+        let source = PathBuf::from(backup.fields.source.trim());
+        if source.is_file() {
+            backup.show(&source, &mut log);
+        }
         App {
             engine,
             settings_path,
@@ -97,6 +105,7 @@ impl App {
             tab: Tab::Scan,
             bar,
             scan,
+            backup,
             log,
             jobs: HashMap::new(),
             sandbox,
@@ -106,11 +115,14 @@ impl App {
     /// The one place commands go to the engine.
     pub fn send(&mut self, command: Command, tab: Tab) {
         let is_cancel = matches!(command, Command::Cancel(_));
+        let kind = JobKind::of(&command);
         let job = self.engine.send(command);
         if !is_cancel {
             self.jobs.insert(job, tab);
-            if tab == Tab::Scan {
-                self.scan.started(job);
+            match tab {
+                Tab::Scan => self.scan.started(job),
+                Tab::Backup => self.backup.started(job, kind),
+                Tab::Restore => {}
             }
         }
     }
@@ -149,8 +161,10 @@ impl App {
             }
             EventKind::Progress(_) | EventKind::Row { .. } => {}
         }
-        if self.jobs.get(&event.job) == Some(&Tab::Scan) {
-            self.scan.on_event(event, &mut self.log);
+        match self.jobs.get(&event.job) {
+            Some(Tab::Scan) => self.scan.on_event(event, &mut self.log),
+            Some(Tab::Backup) => self.backup.on_event(event, &mut self.log),
+            Some(Tab::Restore) | None => {}
         }
         if matches!(event.kind, EventKind::Finished(_)) {
             self.jobs.remove(&event.job);
@@ -168,6 +182,7 @@ impl App {
             connection,
             profiles: self.bar.profiles.clone(),
             scan: self.scan.fields.clone(),
+            backup: self.backup.fields.clone(),
         }
     }
 
@@ -223,7 +238,10 @@ impl App {
         let mut command = None;
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
             Tab::Scan => command = self.scan.ui(ui, &self.bar, &mut self.log),
-            Tab::Backup => coming(ui, "Backup arrives with the backup issue."),
+            Tab::Backup => {
+                let last_scan = self.scan.fields.inventory.clone();
+                command = self.backup.ui(ui, &self.bar, &last_scan, &mut self.log);
+            }
             Tab::Restore => coming(ui, "Restore arrives with the restore issue."),
         });
         if let Some(command) = command {

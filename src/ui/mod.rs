@@ -3,6 +3,8 @@
 //! is the window (connection bar, Scan / Backup / Restore tabs, log panel).
 
 pub mod app;
+pub mod backup_form;
+pub mod backup_tab;
 pub mod connection;
 pub mod log_panel;
 pub mod monitor;

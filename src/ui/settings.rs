@@ -1,6 +1,7 @@
 //! Settings remembered between runs: connection profiles (defined in [`crate::settings`] and
 //! shared with the CLI), the last connection (never its
-//! password or token), the Scan tab's preset and paths. Stored as `settings.json` in the OS's
+//! password or token), the Scan tab's preset and paths, the Backup tab's source, destination and
+//! options. Stored as `settings.json` in the OS's
 //! config folder, written atomically; a missing file gives defaults, a corrupt one defaults plus
 //! a warning for the log.
 
@@ -41,6 +42,49 @@ impl Default for ScanSettings {
     }
 }
 
+/// The Backup tab's remembered choices (the defaults are the CLI's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupSettings {
+    /// The selection CSV (by default the Scan tab's default inventory; empty: the Scan tab's
+    /// inventory).
+    pub source: String,
+    /// The destination folder.
+    pub destination: String,
+    /// Items backed up at the same time (1..=16).
+    pub workers: usize,
+    /// Download thumbnails.
+    pub thumbnails: bool,
+    /// Export hosted layers (File Geodatabase) before falling back to replica and query.
+    pub export_data: bool,
+    /// Leave the temporary export items in the portal.
+    pub keep_exports: bool,
+    /// Also leave each archive's content unpacked beside it.
+    pub keep_uncompressed: bool,
+    /// Also back up what the selected items need.
+    pub with_dependencies: bool,
+    /// Skip items unchanged since their last complete backup in the destination.
+    pub incremental: bool,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        let o = crate::engine::backup::BackupOptions::default();
+        let dir = documents_folder();
+        BackupSettings {
+            source: dir.join(DEFAULT_INVENTORY_NAME).display().to_string(),
+            destination: dir.join("backups").display().to_string(),
+            workers: o.workers,
+            thumbnails: o.thumbnails,
+            export_data: o.export_data,
+            keep_exports: o.keep_exports,
+            keep_uncompressed: o.keep_uncompressed,
+            with_dependencies: o.with_dependencies,
+            incremental: o.incremental,
+        }
+    }
+}
+
 /// Everything remembered.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -51,6 +95,8 @@ pub struct Settings {
     pub profiles: Vec<Profile>,
     /// Scan tab.
     pub scan: ScanSettings,
+    /// Backup tab (absent from older settings files: defaults).
+    pub backup: BackupSettings,
 }
 
 /// `Documents/agol-backup` (or the home folder's `agol-backup` when there is no Documents).
@@ -115,6 +161,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_old_file_without_backup_settings_loads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, br#"{"scan":{"preset":"tag"}}"#).expect("write");
+        let (s, warning) = Settings::load(&path);
+        assert!(warning.is_none());
+        assert_eq!(s.scan.preset, "tag");
+        assert_eq!(s.backup, BackupSettings::default());
+    }
+
+    #[test]
     fn round_trips_and_survives_a_corrupt_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sub").join("settings.json");
@@ -127,6 +184,8 @@ mod tests {
         s.connection.username = "me".into();
         s.profiles.push(s.connection.clone());
         s.scan.preset = "tag".into();
+        s.backup.workers = 9;
+        s.backup.incremental = true;
         s.save(&path).expect("save");
         assert_eq!(Settings::load(&path), (s, None));
 

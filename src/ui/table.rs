@@ -1,9 +1,13 @@
 //! A sortable, filterable item table (Title, Type, Owner, Modified, Status): click a header to
 //! sort by it (again to reverse), type in the filter to keep rows containing the text in any
 //! column; each row has an "Open" button that asks the caller to open the item's page. Rows
-//! are drawn lazily, so inventories of many thousand items stay smooth.
+//! are drawn lazily, so inventories of many thousand items stay smooth. Optionally (the Backup
+//! tab) each row has a checkbox, with "Select all" / "Select none" acting on the rows the filter
+//! shows, and the status column is coloured by a function of the status word.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+mod select;
 
 /// One row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +49,9 @@ const COLUMNS: [(Column, &str, f32); 5] = [
     (Column::Status, "Status", 0.14),
 ];
 
+/// Width of the checkbox column.
+const CHECK_WIDTH: f32 = 20.0;
+
 impl Column {
     fn text(self, row: &TableRow) -> &str {
         match self {
@@ -66,7 +73,14 @@ pub struct Table {
     pub filter: String,
     /// Sort column and ascending flag.
     pub sort: (Column, bool),
+    /// The checked ids, when rows have checkboxes (`None`: no checkboxes).
+    pub selection: Option<HashSet<String>>,
+    /// The colour of a status word, when the status column is coloured.
+    pub status_color: Option<StatusColor>,
 }
+
+/// The colour of a status word (`None`: the normal text colour).
+pub type StatusColor = fn(&str) -> Option<egui::Color32>;
 
 impl Default for Table {
     fn default() -> Self {
@@ -75,6 +89,8 @@ impl Default for Table {
             by_id: HashMap::new(),
             filter: String::new(),
             sort: (Column::Title, true),
+            selection: None,
+            status_color: None,
         }
     }
 }
@@ -99,10 +115,39 @@ impl Table {
         }
     }
 
-    /// Removes every row.
+    /// Removes every row (and unchecks them).
     pub fn clear(&mut self) {
         self.rows.clear();
         self.by_id.clear();
+        if let Some(selection) = &mut self.selection {
+            selection.clear();
+        }
+    }
+
+    /// Sets the status of the row `id`; false when there is no such row.
+    pub fn set_status(&mut self, id: &str, status: &str) -> bool {
+        match self.by_id.get(id) {
+            Some(&i) => {
+                self.rows[i].status = status.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Empties the status column.
+    pub fn clear_statuses(&mut self) {
+        for row in &mut self.rows {
+            row.status.clear();
+        }
+    }
+
+    /// The rows the filter keeps, in the current sort order.
+    pub fn visible(&self) -> Vec<&TableRow> {
+        self.visible_indices()
+            .into_iter()
+            .map(|i| &self.rows[i])
+            .collect()
     }
 
     /// All rows, unsorted.
@@ -110,13 +155,12 @@ impl Table {
         &self.rows
     }
 
-    /// The rows the filter keeps, in the current sort order.
-    pub fn visible(&self) -> Vec<&TableRow> {
+    /// Indices into `rows` of [`Table::visible`].
+    fn visible_indices(&self) -> Vec<usize> {
         let needle = self.filter.trim().to_lowercase();
-        let mut rows: Vec<&TableRow> = self
-            .rows
-            .iter()
-            .filter(|r| {
+        let mut rows: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
                 needle.is_empty()
                     || COLUMNS
                         .iter()
@@ -125,11 +169,11 @@ impl Table {
             })
             .collect();
         let (column, ascending) = self.sort;
-        rows.sort_by(|a, b| {
+        rows.sort_by(|&a, &b| {
             let o = column
-                .text(a)
+                .text(&self.rows[a])
                 .to_lowercase()
-                .cmp(&column.text(b).to_lowercase());
+                .cmp(&column.text(&self.rows[b]).to_lowercase());
             if ascending { o } else { o.reverse() }
         });
         rows
@@ -146,9 +190,21 @@ impl Table {
                 self.visible().len(),
                 self.rows.len()
             ));
+            self.selection_ui(ui);
         });
-        let width = ui.available_width() - 60.0;
+        let checkboxes = self.selection.is_some();
+        let spacing = ui.spacing().item_spacing.x;
+        let width = ui.available_width()
+            - 60.0
+            - if checkboxes {
+                CHECK_WIDTH + spacing
+            } else {
+                0.0
+            };
         ui.horizontal(|ui| {
+            if checkboxes {
+                ui.allocate_exact_size(egui::vec2(CHECK_WIDTH, 18.0), egui::Sense::hover());
+            }
             for (column, name, share) in COLUMNS {
                 let arrow = match self.sort {
                     (c, true) if c == column => " ^",
@@ -164,18 +220,34 @@ impl Table {
             }
         });
         ui.separator();
-        let rows = self.visible();
+        let rows = self.visible_indices();
         let mut open = None;
         let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical()
             .id_salt("item_table")
             .auto_shrink([false, false])
             .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for row in &rows[range] {
+                for &i in &rows[range] {
+                    let row = &self.rows[i];
                     ui.horizontal(|ui| {
+                        if let Some(selection) = &mut self.selection {
+                            select::checkbox_cell(ui, selection, row, row_height);
+                        }
                         for (column, _, share) in COLUMNS {
-                            let label = egui::Label::new(column.text(row)).truncate();
-                            cell(ui, width * share, row_height, label);
+                            let text = egui::RichText::new(column.text(row));
+                            let text = match (column, self.status_color) {
+                                (Column::Status, Some(color)) => match color(&row.status) {
+                                    Some(c) => text.color(c).strong(),
+                                    None => text,
+                                },
+                                _ => text,
+                            };
+                            cell(
+                                ui,
+                                width * share,
+                                row_height,
+                                egui::Label::new(text).truncate(),
+                            );
                         }
                         if ui
                             .small_button("Open")
@@ -206,7 +278,7 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -
 mod tests {
     use super::*;
 
-    fn row(id: &str, title: &str, status: &str) -> TableRow {
+    pub(super) fn row(id: &str, title: &str, status: &str) -> TableRow {
         TableRow {
             id: id.into(),
             title: title.into(),
