@@ -127,8 +127,9 @@ async fn download_to_temp(ctx: &RunCtx, url: &str) -> Result<tempfile::NamedTemp
         let broken = loop {
             ctx.check()?;
             match d.chunk().await {
-                Ok(Some(c)) => std::io::Write::write_all(&mut file, &c)
-                    .map_err(|e| ItemError::Failed(format!("cannot write a temporary file: {e}")))?,
+                Ok(Some(c)) => std::io::Write::write_all(&mut file, &c).map_err(|e| {
+                    ItemError::Failed(format!("cannot write a temporary file: {e}"))
+                })?,
                 Ok(None) => return Ok(file),
                 Err(e) if e.is_transient() && attempt < 4 => break e,
                 Err(e) => return Err(ItemError::portal("downloading the replica", &e)),
