@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::gml::{GmlNode, write_gml};
 use super::item::{relationships_json, to_json};
+use super::kinds::is_disallowed;
 use super::writer::PackageWriter;
 use super::{
     GRAPH_NAME, MANIFEST_NAME, PackageItemReport, PackageManifest, RELATIONSHIPS_NAME,
@@ -102,6 +103,16 @@ fn sidecar(writer: &PackageWriter, manifest: PackageManifest) -> Sidecar {
         items.push(report);
     }
     let mut notes = writer.notes.clone();
+    for item in &writer.done {
+        if let (_, Value::String(item_type), _) = item.manifest_fields()
+            && is_disallowed(&item_type)
+        {
+            notes.push(format!(
+                "{} is a {item_type}: the package holds it, but Esri's importer refuses that type",
+                item.id
+            ));
+        }
+    }
     notes.extend(reports.iter().map(|r| {
         format!(
             "a report was given for {}, which the package does not hold",

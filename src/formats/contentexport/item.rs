@@ -114,6 +114,9 @@ impl ItemState {
     /// `properties.json`: the item JSON plus `origin_item_type` and `data_item_type`.
     fn properties_json(&self) -> Map<String, Value> {
         let mut props = self.properties.clone();
+        // Esri's importer indexes these two keys for every item and fails when they are absent.
+        props.entry("thumbnail").or_insert(Value::Null);
+        props.entry("typeKeywords").or_insert_with(|| json!([]));
         let item_type = props.get("type").and_then(Value::as_str).unwrap_or("");
         let origin = kinds::origin_item_type(item_type, self.shape);
         if let Some(origin) = origin.filter(|_| !props.contains_key("origin_item_type")) {

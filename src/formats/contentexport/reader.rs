@@ -68,7 +68,7 @@ pub fn extract_package(path: &Path, target: &Path) -> Result<PathBuf, FormatErro
     let top = found.top.clone();
     super::summary::summarise(path, found)?;
     let dest = root.join(&top);
-    if dest.exists() {
+    if dest.symlink_metadata().is_ok() {
         let msg = format!(
             "{} already exists; extract into an empty folder",
             dest.display()

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::gml::parse_gml;
+use super::kinds::is_disallowed;
 use super::scan::{Scan, bad};
 use super::{
     GRAPH_NAME, MANIFEST_NAME, PROPERTIES_NAME, RELATIONSHIPS_NAME, RESOURCES_LIST, SIDECAR_NAME,
@@ -188,6 +189,15 @@ fn item(
         warnings.push(format!(
             "item {id} has no origin_item_type (written by arcgis 2.4.1-2.4.3); Esri's 2.4.4 \
              importer cannot import it unless it is a service"
+        ));
+    }
+    let item_type = properties
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if is_disallowed(item_type) {
+        warnings.push(format!(
+            "item {id} is a {item_type}, a type Esri's importer refuses"
         ));
     }
     let text = |key: &str| {

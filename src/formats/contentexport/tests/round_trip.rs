@@ -253,6 +253,12 @@ fn package_json_matches_esri_shapes() {
     );
     let props_text = read(&format!("{MAP}/properties.json"));
     assert!(props_text.starts_with("{\n    \"id\": \""), "{props_text}");
+    let pdf: Value = serde_json::from_str(&read(&format!("{PDF}/properties.json"))).unwrap();
+    assert_eq!(
+        pdf["typeKeywords"],
+        json!(["Metadata"]),
+        "caller values are kept"
+    );
     let gml = read("graph.gml");
     assert!(
         gml.contains(&format!("    node \"node_{OUTSIDE}\"\n")),
@@ -318,4 +324,33 @@ fn misuse_and_unfinished_writers_leave_nothing() {
     assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
     assert!(PackageWriter::create(&dir.path().join("missing"), "p").is_err());
     assert!(PackageWriter::create(dir.path(), "a/b").is_err());
+}
+
+#[test]
+fn refused_types_and_missing_keys_are_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = PackageWriter::create(dir.path(), "hub").unwrap();
+    let bare = json!({"id": MAP, "title": "Site", "type": "Hub Site Application"});
+    w.begin_item(MAP, &bare).unwrap();
+    let path = w.finish(PackageManifest::default(), &[]).unwrap();
+    let summary = read_package(&path).unwrap();
+    let props = &summary.items[0].properties;
+    assert_eq!(
+        (&props["thumbnail"], &props["typeKeywords"]),
+        (&Value::Null, &json!([]))
+    );
+    assert!(
+        props.get("origin_item_type").is_none(),
+        "unclassified, as Esri"
+    );
+    let warnings = summary.warnings.join("\n");
+    assert!(
+        warnings.contains("a type Esri's importer refuses"),
+        "{warnings}"
+    );
+    let notes = &summary.sidecar.unwrap().notes;
+    assert!(
+        notes.iter().any(|n| n.contains("importer refuses")),
+        "{notes:?}"
+    );
 }
