@@ -1,6 +1,7 @@
 //! Pure file formats used by the scan and backup engine: the inventory CSV the user sees and
 //! edits ([`inventory`]), the delta index next to it ([`index`]), item-id lists read from any CSV
-//! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), the report of a
+//! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), Esri's
+//! `.contentexport` package written and read natively ([`contentexport`]), the report of a
 //! backup run ([`run_report`]), the catalogue a backup destination keeps for resumed and
 //! incremental runs ([`catalogue`]), Windows-safe file names ([`names`]), UTC date text
 //! ([`utc`]) and crash-safe writes ([`atomic`]). Everything here works over `std::io` and
@@ -13,6 +14,7 @@
 pub mod archive;
 pub mod atomic;
 pub mod catalogue;
+pub mod contentexport;
 pub mod id_list;
 pub mod index;
 pub mod inventory;
@@ -95,6 +97,15 @@ pub enum FormatError {
     #[error("{} is not a readable agol-backup archive: {message}", path.display())]
     BadArchive {
         /// The archive file.
+        path: PathBuf,
+        /// What is wrong and, where possible, what to do.
+        message: String,
+    },
+    /// A file is not a readable `.contentexport` package: not a gzip-compressed tar, damaged,
+    /// truncated, or without the single top folder a package has.
+    #[error("{} is not a readable .contentexport package: {message}", path.display())]
+    BadPackage {
+        /// The package file.
         path: PathBuf,
         /// What is wrong and, where possible, what to do.
         message: String,
