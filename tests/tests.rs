@@ -7,6 +7,7 @@ mod cli_backup;
 mod cli_scan;
 mod engine_backup;
 mod engine_deps;
+mod engine_ocm;
 mod engine_scan;
 mod formats;
 mod oauth_profiles;

@@ -26,7 +26,8 @@ pub struct BackupArgs {
     /// Destination folder for the archives, the run report and the catalogue.
     #[arg(long)]
     pub dest: PathBuf,
-    /// Backup format: standard (one ZIP per item).
+    /// Backup format: standard (one ZIP per item), ocm_per_item (one .contentexport package per
+    /// item with what it needs) or ocm_batch (one .contentexport package for all items).
     #[arg(long, default_value = "standard")]
     pub mode: String,
     /// Items backed up at the same time.
@@ -72,16 +73,12 @@ pub struct VerifyArgs {
 /// # Errors
 /// A message for the user when an option is invalid, the CSV unreadable, or sign-in impossible.
 pub async fn request(args: &BackupArgs) -> Result<BackupRequest, String> {
-    let mode = match args.mode.as_str() {
-        "standard" => BackupMode::Standard,
-        "ocm_per_item" | "ocm_batch" => {
-            return Err(format!(
-                "--mode {} (.contentexport packages) is not available yet; use --mode standard",
-                args.mode
-            ));
-        }
-        other => return Err(format!("unknown --mode '{other}': use standard")),
-    };
+    let mode = BackupMode::from_name(&args.mode).ok_or_else(|| {
+        format!(
+            "unknown --mode '{}': use standard, ocm_per_item or ocm_batch",
+            args.mode
+        )
+    })?;
     if !(1..=32).contains(&args.workers) {
         return Err("--workers must be between 1 and 32".into());
     }

@@ -4,6 +4,7 @@
 mod backup_cmd;
 pub mod connect;
 mod events;
+mod inspect_cmd;
 pub mod profile;
 mod sandbox_cmd;
 mod scan_cmd;
@@ -37,6 +38,8 @@ pub enum Command {
     Backup(backup_cmd::BackupArgs),
     /// Re-read backup archives (files or folders) and check every checksum and count.
     Verify(backup_cmd::VerifyArgs),
+    /// List what a .contentexport package or a backup .zip holds and check its checksums.
+    Inspect(inspect_cmd::InspectArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> i32 {
             Command::Scan(args) => scan_cmd::run(args).await,
             Command::Backup(args) => backup_cmd::run(args).await,
             Command::Verify(args) => backup_cmd::verify(args).await,
+            Command::Inspect(args) => inspect_cmd::run(&args),
         }
     })
 }

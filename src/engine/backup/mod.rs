@@ -5,13 +5,15 @@
 //! Parts: `request` (what is asked and answered), `run` (the run: destination checks, worker
 //! pool, report), `resume` (what may be skipped), `item` (one archive), `parts` (the artefacts
 //! every item has), `hosted` (feature layer data: export -> replica -> query, counts), `sink`
-//! (streamed entries), `journal` (temporary export items), `folders`, `ctx` (shared state).
+//! (streamed entries), `journal` (temporary export items), `folders`, `ctx` (shared state),
+//! `ocm` (the `.contentexport` modes: packages built from the archives of a work folder).
 
 mod ctx;
 mod folders;
 mod hosted;
 mod item;
 pub mod journal;
+mod ocm;
 mod parts;
 mod request;
 mod resume;

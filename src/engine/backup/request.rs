@@ -12,6 +12,10 @@ pub enum BackupMode {
     /// One ZIP archive per item, with a manifest of checksums and counts.
     #[default]
     Standard,
+    /// One `.contentexport` package per selected item, holding the item and what it needs.
+    OcmPerItem,
+    /// One `.contentexport` package holding every selected item and what they need.
+    OcmBatch,
 }
 
 impl BackupMode {
@@ -19,7 +23,22 @@ impl BackupMode {
     pub fn name(self) -> &'static str {
         match self {
             BackupMode::Standard => "standard",
+            BackupMode::OcmPerItem => "ocm_per_item",
+            BackupMode::OcmBatch => "ocm_batch",
         }
+    }
+
+    /// The mode named `name` (as [`name`](Self::name) spells it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Standard, Self::OcmPerItem, Self::OcmBatch]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
+    /// Whether the run writes `.contentexport` packages (and so always needs the dependency
+    /// closure of the selection).
+    pub fn is_package(self) -> bool {
+        self != Self::Standard
     }
 }
 

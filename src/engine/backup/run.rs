@@ -51,6 +51,13 @@ pub async fn run(
         None => client.community_self().await.ok().map(|u| u.username),
     };
     let started_ms = crate::engine::now_ms();
+    let package = request.options.mode.is_package();
+    // Package modes capture into a hidden work folder, removed when `work` is dropped.
+    let work_folder = if package {
+        Some(super::ocm::work_dir(&dest)?)
+    } else {
+        None
+    };
     let ctx = RunCtx {
         client,
         options: request.options.clone(),
@@ -60,11 +67,13 @@ pub async fn run(
         org_id: org.id.clone(),
         journal: Journal::load(&dest),
         bytes: AtomicU64::new(0),
-        dest: dest.clone(),
+        dest: work_folder
+            .as_ref()
+            .map_or(dest.clone(), |w| w.path().to_path_buf()),
         folders: tokio::sync::Mutex::default(),
     };
     clean_pending_exports(&ctx).await;
-    let ids = selection(&ctx, &request.items).await?;
+    let (ids, graph) = selection(&ctx, &request.items).await?;
     let resume_since = resume::begin(&dest, started_ms).map_err(|e| e.to_string())?;
     if let Some(since) = resume_since {
         reporter.info(format!(
@@ -72,14 +81,29 @@ pub async fn run(
             utc::format_datetime(since)
         ));
     }
+    // Packages are written whole: nothing of an earlier run is reused.
     let skip = Skip {
         catalogue: &catalogue,
         dest: &dest,
-        incremental: request.options.incremental,
-        resume_since,
+        incremental: request.options.incremental && !package,
+        resume_since: resume_since.filter(|_| !package),
     };
-    let results = work(&ctx, &ids, &skip, catalogue.clone()).await;
+    let mut results = work(&ctx, &ids, &skip, catalogue.clone()).await;
     let cancelled = ctx.cancel.is_cancelled();
+    if let (Some(work), Some(graph)) = (&work_folder, &graph) {
+        let packaging = super::ocm::Packaging {
+            mode: request.options.mode,
+            selected: dedup(&request.items),
+            graph,
+            work: work.path(),
+            dest: &dest,
+            cancelled,
+        };
+        for line in super::ocm::package(packaging, &mut results).await {
+            reporter.info(line);
+        }
+    }
+    drop(work_folder);
     if !cancelled {
         resume::end(&dest);
     }
@@ -131,16 +155,26 @@ async fn clean_pending_exports(ctx: &RunCtx) {
     }
 }
 
-/// The selected ids (de-duplicated, in order), then what they need when asked.
-async fn selection(ctx: &RunCtx, items: &[String]) -> Result<Vec<String>, String> {
+/// `items` without repeats, in order.
+fn dedup(items: &[String]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     for id in items {
         if !ids.contains(id) {
             ids.push(id.clone());
         }
     }
-    if !ctx.options.with_dependencies {
-        return Ok(ids);
+    ids
+}
+
+/// The selected ids (de-duplicated, in order), then what they need when asked (always in the
+/// package modes), with the dependency graph when it was built.
+async fn selection(
+    ctx: &RunCtx,
+    items: &[String],
+) -> Result<(Vec<String>, Option<deps::DependencyGraph>), String> {
+    let mut ids = dedup(items);
+    if !ctx.options.with_dependencies && !ctx.options.mode.is_package() {
+        return Ok((ids, None));
     }
     ctx.reporter.info("finding what the selected items need");
     let graph = deps::build_graph(&ctx.client, &ids, 4, &ctx.cancel)
@@ -166,7 +200,7 @@ async fn selection(ctx: &RunCtx, items: &[String]) -> Result<Vec<String>, String
         ));
     }
     ids.extend(extra);
-    Ok(ids)
+    Ok((ids, Some(graph)))
 }
 
 /// Backs up `ids` on the worker pool; results in `ids` order.

@@ -12,6 +12,7 @@
 //! This module owns the package layout only: no network, no engine, no UI.
 
 mod finish;
+mod from_archives;
 mod gml;
 mod item;
 mod json;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::{ItemStatus, LayerCount};
 
+pub use from_archives::{package_from_archives, package_from_archives_with};
 pub use gml::{GmlNode, ParsedGraph, parse_gml, write_gml};
 pub use naming::{PackageNaming, package_file_name, package_name};
 pub use reader::{PackageItem, PackageSummary, extract_package, read_package};
