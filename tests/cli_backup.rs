@@ -207,9 +207,14 @@ async fn bad_input_exits_2_with_a_clear_message() {
         show(&out)
     );
 
-    let out = backup_cmd(&sb, &csv, dir.path(), &["--mode", "ocm_batch"])
+    let out = backup_cmd(&sb, &csv, dir.path(), &["--mode", "ocm_everything"])
         .output()
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        text(&out.stderr).contains("unknown --mode"),
+        "{}",
+        show(&out)
+    );
 }

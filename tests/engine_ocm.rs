@@ -2,10 +2,11 @@
 //! its layers read back and compared with the sandbox, one package per item in per-item mode,
 //! and `agol-backup-cli inspect` on a package, a zip and garbage.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use agol_backup::engine::backup::{BackupMode, BackupOptions, BackupSummary};
+use agol_backup::engine::backup::{BackupMode, BackupOptions, BackupSummary, RunItemStatus};
 use agol_backup::formats::contentexport::{extract_package, read_package, verify_package};
 use agol_backup::sandbox::SandboxHandle;
 use agol_backup::sandbox::model::ItemData;
@@ -119,6 +120,14 @@ async fn batch_package_of_a_web_map_round_trips() {
         assert_eq!(item.properties["id"], live["id"]);
         assert_eq!(item.properties["title"], live["title"]);
         assert_eq!(item.title, live["title"].as_str().unwrap());
+        let (resources, thumbnail) = sb.with_state(|st| {
+            let it = &st.items[&item.id];
+            let keys: BTreeSet<String> = it.resources.keys().cloned().collect();
+            (keys, it.thumbnail.is_some())
+        });
+        let found: BTreeSet<String> = item.resources.iter().map(|r| r.0.clone()).collect();
+        assert_eq!(found, resources, "{}", item.id);
+        assert_eq!(item.thumbnail.is_some(), thumbnail, "{}", item.id);
     }
     let verified = verify_package(&packages[0]).unwrap();
     assert!(verified.checksums_verified(), "{:?}", verified.problems);
@@ -173,4 +182,26 @@ async fn per_item_mode_writes_one_package_per_item_and_inspect_reads_zips() {
     let garbage_zip = zips.path().join("garbage.zip");
     std::fs::write(&garbage_zip, b"PK not a zip").unwrap();
     assert_eq!(inspect(&garbage_zip).0, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_item_is_left_out_and_listed() {
+    let sb = support::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let map = id_of(&sb, "Water Network Operations");
+    let missing = "0123456789abcdef0123456789abcdef".to_string();
+    let ids = vec![map.clone(), missing.clone()];
+    let summary = backup(&sb, ids, dir.path(), BackupMode::OcmBatch).await;
+    assert!(!summary.all_ok());
+    let failed = summary.items.iter().find(|r| r.id == missing).unwrap();
+    assert_eq!(failed.status, RunItemStatus::Failed);
+    assert!(failed.archive.is_none());
+    let packages = files_with(dir.path(), "contentexport");
+    assert_eq!(packages.len(), 1, "{packages:?}");
+    let pkg = read_package(&packages[0]).unwrap();
+    assert!(pkg.items.iter().all(|i| i.id != missing));
+    assert!(pkg.items.iter().any(|i| i.id == map));
+    let sidecar = pkg.sidecar.unwrap();
+    assert_eq!(sidecar.not_included.len(), 1);
+    assert_eq!(sidecar.not_included[0].item_id, missing);
 }
