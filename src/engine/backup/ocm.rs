@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use super::request::{BackupMode, ItemResult};
 use crate::engine::deps::DependencyGraph;
+use crate::formats::archive::read_manifest;
 use crate::formats::contentexport::{
-    NotIncluded, PackageNaming, package_from_archives_with, package_name,
+    NotIncluded, PackageNaming, package_from_archives_with, package_gaps, package_name,
 };
 use crate::formats::run_report::RunItemStatus;
 
@@ -147,14 +148,20 @@ async fn one_package(
     let package = name.to_string();
     let left_out = not_included.len();
     let built = tokio::task::spawn_blocking(move || {
-        package_from_archives_with(&paths, &dest, &package, &edges, not_included)
-            .map_err(|e| e.to_string())
+        let path = package_from_archives_with(&paths, &dest, &package, &edges, not_included)
+            .map_err(|e| e.to_string())?;
+        let gaps: Vec<(String, Vec<String>)> = paths
+            .iter()
+            .filter_map(|a| read_manifest(a).ok())
+            .map(|m| (m.item_id.clone(), package_gaps(&m)))
+            .collect();
+        Ok((path, gaps))
     })
     .await
     .map_err(|e| format!("the packaging task failed: {e}"))
     .and_then(|r| r);
     match built {
-        Ok(path) => {
+        Ok((path, gaps)) => {
             let file = path
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
@@ -164,6 +171,8 @@ async fn one_package(
                 if r.archive.is_none() {
                     r.archive = Some(file.clone());
                     r.bytes = size;
+                    let id = r.id.clone();
+                    note_gaps(r, gaps.iter().filter(|g| g.0 == id).flat_map(|g| &g.1));
                 }
             }
             format!(
@@ -180,6 +189,19 @@ async fn one_package(
             }
             format!("package {name} not written: {e}")
         }
+    }
+}
+
+/// Makes `r` PARTIAL with the reasons its package could not hold everything captured.
+fn note_gaps<'a>(r: &mut ItemResult, gaps: impl Iterator<Item = &'a String>) {
+    for gap in gaps {
+        if r.status == RunItemStatus::Ok {
+            r.status = RunItemStatus::Partial;
+        }
+        if !r.reason.is_empty() {
+            r.reason.push_str("; ");
+        }
+        r.reason.push_str(gap);
     }
 }
 

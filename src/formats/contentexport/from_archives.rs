@@ -21,7 +21,7 @@ use zip::ZipArchive;
 
 use super::{NotIncluded, PackageItemReport, PackageManifest, PackageWriter, relationships_json};
 use crate::formats::FormatError;
-use crate::formats::archive::{BackupManifest, check_entry_path, read_manifest};
+use crate::formats::archive::{BackupManifest, ItemStatus, check_entry_path, read_manifest};
 
 /// An open standard archive.
 type Zip = ZipArchive<BufReader<File>>;
@@ -66,15 +66,34 @@ pub fn package_from_archives_with(
             manifest.source = backup.source_portal.trim_end_matches('/').to_string();
         }
         convert_item(&mut writer, path, &backup, edges)?;
+        let gaps = package_gaps(&backup);
+        let status = if gaps.is_empty() {
+            backup.status.clone()
+        } else {
+            ItemStatus::Partial
+        };
         manifest.items.push(PackageItemReport {
             item_id: backup.item_id.clone(),
-            status: backup.status.clone(),
-            reasons: backup.reasons.clone(),
+            status,
+            reasons: backup.reasons.iter().cloned().chain(gaps).collect(),
             data_method: backup.data_method.clone(),
             layers: backup.layers.clone(),
         });
     }
     writer.finish(manifest, edges)
+}
+
+/// What the package cannot hold of the item an archive captured (empty when it holds all):
+/// hosted layer data captured by replica or query instead of an export has no place in the
+/// format (only the standard `.zip` keeps it).
+pub fn package_gaps(backup: &BackupManifest) -> Vec<String> {
+    match backup.data_method.as_deref() {
+        Some(method @ ("replica" | "query")) => vec![format!(
+            "the layer data was captured by {method}, not exported: the package holds no data \
+             for it (use --mode standard to keep it)"
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// Writes the folder of the archive's item.
@@ -86,7 +105,14 @@ fn convert_item(
 ) -> Result<(), FormatError> {
     let mut zip = open(path)?;
     let id = backup.item_id.as_str();
-    let properties = json_entry(&mut zip, path, "item.json")?.unwrap_or_else(|| json!({}));
+    let mut properties = json_entry(&mut zip, path, "item.json")?.unwrap_or_else(|| json!({}));
+    let export_format = backup
+        .data_method
+        .as_deref()
+        .and_then(|m| m.strip_prefix("export:"));
+    if let (Some(format), Some(map)) = (export_format, properties.as_object_mut()) {
+        map.entry("data_item_type").or_insert_with(|| format.into());
+    }
     writer.begin_item(id, &properties)?;
     let is_view = properties["typeKeywords"]
         .as_array()

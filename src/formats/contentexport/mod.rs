@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::{ItemStatus, LayerCount};
 
-pub use from_archives::{package_from_archives, package_from_archives_with};
+pub use from_archives::{package_from_archives, package_from_archives_with, package_gaps};
 pub use gml::{GmlNode, ParsedGraph, parse_gml, write_gml};
 pub use naming::{PackageNaming, package_file_name, package_name};
 pub use reader::{PackageItem, PackageSummary, extract_package, read_package};

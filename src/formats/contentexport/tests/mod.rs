@@ -2,6 +2,7 @@
 //! package laid out like Esri's (with its defects), and hostile or damaged archives.
 
 mod esri;
+mod from_archives;
 mod hostile;
 mod round_trip;
 
