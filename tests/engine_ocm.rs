@@ -44,6 +44,16 @@ async fn backup(
         mode,
         ..BackupOptions::default()
     };
+    backup_with(sb, ids, dest, options).await
+}
+
+/// Runs a backup of `ids` with `options` into `dest`; checks the work folder is gone.
+async fn backup_with(
+    sb: &SandboxHandle,
+    ids: Vec<String>,
+    dest: &Path,
+    options: BackupOptions,
+) -> BackupSummary {
     let (summary, _, _) = run(
         request(sb, ADMIN, ids, dest, options),
         CancellationToken::new(),
@@ -191,7 +201,12 @@ async fn a_failed_item_is_left_out_and_listed() {
     let map = id_of(&sb, "Water Network Operations");
     let missing = "0123456789abcdef0123456789abcdef".to_string();
     let ids = vec![map.clone(), missing.clone()];
-    let summary = backup(&sb, ids, dir.path(), BackupMode::OcmBatch).await;
+    let options = BackupOptions {
+        mode: BackupMode::OcmBatch,
+        keep_uncompressed: true,
+        ..BackupOptions::default()
+    };
+    let summary = backup_with(&sb, ids, dir.path(), options).await;
     assert!(!summary.all_ok());
     let failed = summary.items.iter().find(|r| r.id == missing).unwrap();
     assert_eq!(failed.status, RunItemStatus::Failed);
@@ -201,6 +216,11 @@ async fn a_failed_item_is_left_out_and_listed() {
     let pkg = read_package(&packages[0]).unwrap();
     assert!(pkg.items.iter().all(|i| i.id != missing));
     assert!(pkg.items.iter().any(|i| i.id == map));
+    let unpacked = dir.path().join(&pkg.top_folder);
+    assert!(
+        unpacked.join("manifest.json").is_file(),
+        "--keep-uncompressed unpacks"
+    );
     let sidecar = pkg.sidecar.unwrap();
     assert_eq!(sidecar.not_included.len(), 1);
     assert_eq!(sidecar.not_included[0].item_id, missing);

@@ -13,7 +13,8 @@ use super::request::{BackupMode, ItemResult};
 use crate::engine::deps::DependencyGraph;
 use crate::formats::archive::read_manifest;
 use crate::formats::contentexport::{
-    NotIncluded, PackageNaming, package_from_archives_with, package_gaps, package_name,
+    NotIncluded, PackageNaming, extract_package, package_from_archives_with, package_gaps,
+    package_name,
 };
 use crate::formats::run_report::RunItemStatus;
 
@@ -44,6 +45,8 @@ pub(crate) struct Packaging<'a> {
     pub dest: &'a Path,
     /// Whether the run was cancelled (no package is written then).
     pub cancelled: bool,
+    /// Also extract each package into a folder beside it (`--keep-uncompressed`).
+    pub keep_uncompressed: bool,
 }
 
 /// Builds the packages and rewrites `results` to name them; returns log lines to report.
@@ -147,9 +150,13 @@ async fn one_package(
     let dest = p.dest.to_path_buf();
     let package = name.to_string();
     let left_out = not_included.len();
+    let unpack = p.keep_uncompressed;
     let built = tokio::task::spawn_blocking(move || {
         let path = package_from_archives_with(&paths, &dest, &package, &edges, not_included)
             .map_err(|e| e.to_string())?;
+        if unpack {
+            extract_package(&path, &dest).map_err(|e| format!("unpacking it failed: {e}"))?;
+        }
         let gaps: Vec<(String, Vec<String>)> = paths
             .iter()
             .filter_map(|a| read_manifest(a).ok())

@@ -58,9 +58,12 @@ pub async fn run(
     } else {
         None
     };
+    let mut run_options = request.options.clone();
+    // Package modes unpack the packages, not the intermediate archives.
+    run_options.keep_uncompressed &= !package;
     let ctx = RunCtx {
         client,
-        options: request.options.clone(),
+        options: run_options,
         cancel,
         reporter: reporter.clone(),
         me,
@@ -98,6 +101,7 @@ pub async fn run(
             work: work.path(),
             dest: &dest,
             cancelled,
+            keep_uncompressed: request.options.keep_uncompressed,
         };
         for line in super::ocm::package(packaging, &mut results).await {
             reporter.info(line);
