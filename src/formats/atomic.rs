@@ -65,6 +65,34 @@ pub(crate) fn sync_folder(dir: &Path) {
     let _ = dir;
 }
 
+/// A hidden `.<final name>.<random>.partial` file in `dest_dir`, deleted when dropped: where a
+/// streamed archive or package is written before it is renamed to `dest_dir/final_name`.
+///
+/// # Errors
+/// [`FormatError::Write`] naming the final path when `dest_dir` is not an existing folder or
+/// the file cannot be created.
+pub(crate) fn partial_file(
+    dest_dir: &Path,
+    final_name: &str,
+) -> Result<tempfile::NamedTempFile, FormatError> {
+    let final_path = dest_dir.join(final_name);
+    if !dest_dir.is_dir() {
+        let msg = format!("{} is not an existing folder", dest_dir.display());
+        return Err(FormatError::Write {
+            path: final_path,
+            source: io::Error::new(io::ErrorKind::NotFound, msg),
+        });
+    }
+    tempfile::Builder::new()
+        .prefix(&format!(".{final_name}."))
+        .suffix(".partial")
+        .tempfile_in(dest_dir)
+        .map_err(|source| FormatError::Write {
+            path: final_path,
+            source,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,26 +98,9 @@ pub struct BackupRequest {
     pub options: BackupOptions,
 }
 
-/// One item's result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ItemResult {
-    /// Item id.
-    pub id: String,
-    /// Title (the id when the item could not be read).
-    pub title: String,
-    /// Item type.
-    pub item_type: String,
-    /// OK, PARTIAL, FAILED or SKIPPED.
-    pub status: RunItemStatus,
-    /// Why it is not OK, or why it was skipped; empty when OK.
-    pub reason: String,
-    /// The archive's file name in the destination.
-    pub archive: Option<String>,
-    /// Archive size.
-    pub bytes: u64,
-    /// Seconds spent on the item.
-    pub seconds: f64,
-}
+/// One item's result: exactly a row of the run report (id, title, type, status, reason,
+/// archive file name, bytes, seconds).
+pub type ItemResult = crate::formats::run_report::RunReportItem;
 
 /// What a finished run reports.
 #[derive(Debug, Clone, PartialEq)]

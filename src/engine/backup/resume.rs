@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::formats::FormatError;
 use crate::formats::archive::ItemStatus;
 use crate::formats::atomic::write_atomic;
-use crate::formats::catalogue::Catalogue;
+use crate::formats::catalogue::{Catalogue, find_archive_for};
 use crate::formats::utc;
 
 /// Marks a run in progress in the destination.
@@ -76,9 +76,30 @@ pub(crate) struct Skip<'a> {
 }
 
 impl Skip<'_> {
+    /// The archive the interrupted run finished for `id`, if any: from the catalogue, or from
+    /// the archives in the destination (a kill between renaming an archive and saving the
+    /// catalogue must not make the item be redone).
+    fn resumed(&self, id: &str, modified: i64) -> Option<String> {
+        let since = self.resume_since.map(|s| s - s.rem_euclid(1000))?;
+        if let Some(entry) = self.catalogue.get(id) {
+            let done_at = utc::parse_datetime(&entry.backed_up_utc).unwrap_or(i64::MIN);
+            if done_at >= since
+                && entry.modified == modified
+                && archive_path(self.dest, &entry.archive).is_file()
+            {
+                return Some(entry.archive.clone());
+            }
+        }
+        let (path, manifest) = find_archive_for(self.dest, id)?;
+        let made_at = utc::parse_datetime(&manifest.created_utc).unwrap_or(i64::MIN);
+        (made_at >= since && manifest.modified == modified)
+            .then(|| path.file_name()?.to_str().map(str::to_string))
+            .flatten()
+    }
+
     /// Whether item `id` could be skipped at all (so its dates are worth reading first).
     pub(crate) fn may_skip(&self, id: &str) -> bool {
-        (self.incremental || self.resume_since.is_some()) && self.catalogue.get(id).is_some()
+        self.resume_since.is_some() || (self.incremental && self.catalogue.get(id).is_some())
     }
 
     /// Why item `id` is skipped (and its existing archive), or `None` to back it up.
@@ -88,17 +109,13 @@ impl Skip<'_> {
         modified: i64,
         last_edit: Option<i64>,
     ) -> Option<(String, Option<String>)> {
-        let entry = self.catalogue.get(id)?;
-        let exists = archive_path(self.dest, &entry.archive).is_file();
-        if let Some(since) = self.resume_since.map(|s| s - s.rem_euclid(1000)) {
-            let done_at = utc::parse_datetime(&entry.backed_up_utc).unwrap_or(i64::MIN);
-            if exists && done_at >= since && entry.modified == modified {
-                return Some((
-                    "already backed up by the interrupted run (resumed)".into(),
-                    Some(entry.archive.clone()),
-                ));
-            }
+        if let Some(archive) = self.resumed(id, modified) {
+            return Some((
+                "already backed up by the interrupted run (resumed)".into(),
+                Some(archive),
+            ));
         }
+        let entry = self.catalogue.get(id)?;
         if self.incremental
             && entry.status == ItemStatus::Complete
             && self

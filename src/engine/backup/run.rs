@@ -17,7 +17,7 @@ use super::request::{BackupRequest, BackupSummary, ItemResult};
 use super::{Skip, hosted, resume};
 use crate::engine::{Outcome, Progress, Reporter, deps};
 use crate::formats::catalogue::Catalogue;
-use crate::formats::run_report::{RunItemStatus, RunReport, RunReportItem, write_run_report};
+use crate::formats::run_report::{RunItemStatus, RunReport, write_run_report};
 use crate::formats::utc;
 use crate::portal::PortalClient;
 
@@ -357,19 +357,7 @@ fn write_report(
         destination: request.destination.display().to_string(),
         mode: request.options.mode.name().to_string(),
         cancelled,
-        items: results
-            .iter()
-            .map(|r| RunReportItem {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                item_type: r.item_type.clone(),
-                status: r.status,
-                reason: r.reason.clone(),
-                archive: r.archive.clone(),
-                bytes: r.bytes,
-                seconds: r.seconds,
-            })
-            .collect(),
+        items: results.to_vec(),
     };
     let path = request.options.report.clone().unwrap_or_else(|| {
         request.destination.join(format!(

@@ -80,18 +80,7 @@ impl ArchiveWriter {
             let msg = "the archive name must be a plain file name".to_string();
             return Err(fail(io::ErrorKind::InvalidInput, msg));
         }
-        if !dest_dir.is_dir() {
-            let msg = format!("{} is not an existing folder", dest_dir.display());
-            return Err(fail(io::ErrorKind::NotFound, msg));
-        }
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{final_name}."))
-            .suffix(".partial")
-            .tempfile_in(dest_dir)
-            .map_err(|source| FormatError::Write {
-                path: final_path.clone(),
-                source,
-            })?;
+        let tmp = crate::formats::atomic::partial_file(dest_dir, final_name)?;
         Ok(Self {
             zip: ZipWriter::new(BufWriter::with_capacity(BUFFER_BYTES, tmp)),
             dest_dir: dest_dir.to_path_buf(),

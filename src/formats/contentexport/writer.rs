@@ -83,21 +83,7 @@ impl PackageWriter {
         single_segment(package_name, "the package name")?;
         let file_name = format!("{package_name}.{PACKAGE_EXTENSION}");
         let final_path = dest_dir.join(&file_name);
-        if !dest_dir.is_dir() {
-            let msg = format!("{} is not an existing folder", dest_dir.display());
-            return Err(FormatError::Write {
-                path: final_path,
-                source: io::Error::new(io::ErrorKind::NotFound, msg),
-            });
-        }
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{file_name}."))
-            .suffix(".partial")
-            .tempfile_in(dest_dir)
-            .map_err(|source| FormatError::Write {
-                path: final_path.clone(),
-                source,
-            })?;
+        let tmp = crate::formats::atomic::partial_file(dest_dir, &file_name)?;
         let gz = GzEncoder::new(
             BufWriter::with_capacity(BUFFER_BYTES, tmp),
             Compression::default(),
