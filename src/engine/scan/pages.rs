@@ -137,8 +137,10 @@ impl<'a, 'p> Run<'a, 'p> {
     /// returns the result, counting the requests the pool made.
     pub async fn finish(mut self, total: u64) -> Result<Collected, String> {
         let mut flying = FuturesUnordered::new();
-        let mut read_all = true;
-        loop {
+        let read_all = loop {
+            if self.pool.max.is_some_and(|m| self.ledger.has_first(m)) {
+                break flying.is_empty() && self.counts.is_empty() && self.pages.is_empty();
+            }
             while flying.len() < self.pool.concurrency.max(1) {
                 let Some(task) = self.next_task() else { break };
                 if self.pool.cancel.is_cancelled() {
@@ -151,17 +153,13 @@ impl<'a, 'p> Run<'a, 'p> {
                 flying.push(answer(self.pool.client, task, fetch));
             }
             let Some((task, page)) = flying.next().await else {
-                break;
+                break true;
             };
             if self.pool.cancel.is_cancelled() {
                 return Err("cancelled".into());
             }
             self.file(task, page?);
-            if self.pool.max.is_some_and(|m| self.ledger.has_first(m)) {
-                read_all = flying.is_empty() && self.counts.is_empty() && self.pages.is_empty();
-                break;
-            }
-        }
+        };
         let covered = self.ledger.covered();
         if read_all && self.query.is_some() && covered < total && self.gap.is_none() {
             self.gap = Some(format!(
