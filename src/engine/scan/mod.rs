@@ -208,6 +208,9 @@ impl Update<'_> {
             summary.removed,
             summary.dropped_loose
         ));
+        // Freeing tens of thousands of items and rows takes tens of ms: not on the way to
+        // the result.
+        tokio::task::spawn_blocking(move || drop((collected, inventory, index, edits)));
         Ok(summary)
     }
 }
