@@ -1,6 +1,6 @@
-//! The scan engine against the sandbox: presets and exact validation, the 10,000-result window,
-//! re-scans after updates, data edits and deletes, token expiry and injected faults, and the
-//! refusals that must leave an existing inventory untouched.
+//! The scan engine against the sandbox: presets and exact validation, re-scans after updates,
+//! data edits and deletes, and the refusals that must leave an existing inventory untouched;
+//! `paging` covers reading many pages (the 10,000-result window, `--max`, token expiry, faults).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -9,11 +9,13 @@ use agol_backup::engine::scan::{self, ScanPreset, ScanRequest, ScanSummary};
 use agol_backup::engine::{EventKind, JobId, Outcome, PortalConnection, Reporter};
 use agol_backup::formats::inventory::read_inventory;
 use agol_backup::portal::{ClientOptions, Credentials, PortalUrl, RetryPolicy};
-use agol_backup::sandbox::{Dataset, SandboxConfig, SandboxHandle};
+use agol_backup::sandbox::SandboxHandle;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::support::{self, Session};
+
+mod paging;
 
 /// Connection options for `url` with fast retries.
 pub fn options(url: &str) -> ClientOptions {
@@ -61,7 +63,7 @@ async fn run_with(
 }
 
 /// The ids in the inventory, checking that none repeats.
-fn csv_ids(path: &Path) -> BTreeSet<String> {
+pub fn csv_ids(path: &Path) -> BTreeSet<String> {
     let rows = read_inventory(path).unwrap();
     let ids: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     assert_eq!(ids.len(), rows.len(), "no duplicate rows");
@@ -69,7 +71,7 @@ fn csv_ids(path: &Path) -> BTreeSet<String> {
 }
 
 /// Ids of the snapshot's items of the org for which `keep` holds.
-fn expected(sb: &SandboxHandle, keep: impl Fn(&Value) -> bool) -> BTreeSet<String> {
+pub fn expected(sb: &SandboxHandle, keep: impl Fn(&Value) -> bool) -> BTreeSet<String> {
     let snap = sb.snapshot();
     let org = snap["org"]["id"].clone();
     snap["items"]
@@ -291,101 +293,6 @@ async fn rescans_count_updates_data_edits_and_deletes() {
     let ids = csv_ids(&first.inventory);
     assert!(!ids.contains(&fs));
     assert_eq!(ids, expected(&sb, |_| true));
-}
-
-#[tokio::test]
-async fn the_whole_org_is_read_past_the_10000_window() {
-    let sb = support::with(SandboxConfig {
-        dataset: Dataset::Generated {
-            count: 25_000,
-            seed: 7,
-        },
-        ..SandboxConfig::for_tests()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (s, rows) = run(request(&sb, dir.path(), ScanPreset::AllOrg)).await;
-    let s = s.unwrap();
-    let want = expected(&sb, |_| true);
-    assert!(want.len() >= 25_000);
-    assert_eq!(csv_ids(&s.inventory), want, "every item exactly once");
-    assert_eq!(
-        (s.found, s.new, rows.len()),
-        (want.len(), want.len(), want.len())
-    );
-    assert!(s.complete);
-}
-
-#[tokio::test]
-async fn max_cuts_the_scan_and_removes_nothing() {
-    let sb = support::demo().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (full, _) = run(request(&sb, dir.path(), ScanPreset::AllOrg)).await;
-    let full = full.unwrap();
-    let mut req = request(&sb, dir.path(), ScanPreset::AllOrg);
-    req.max_items = Some(5);
-    let (cut, rows) = run(req).await;
-    let cut = cut.unwrap();
-    assert_eq!((cut.found, cut.removed, rows.len()), (5, 0, 5));
-    assert!(!cut.complete);
-    assert_eq!(csv_ids(&cut.inventory).len(), full.found);
-}
-
-#[tokio::test]
-async fn token_expiry_mid_scan_still_completes() {
-    let sb = support::with(SandboxConfig {
-        dataset: Dataset::Generated {
-            count: 1500,
-            seed: 3,
-        },
-        latency_ms: 40,
-        ..SandboxConfig::for_tests()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let req = request(&sb, dir.path(), ScanPreset::AllOrg);
-    let scan = tokio::spawn(run(req));
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    sb.with_state(|st| st.tokens.clear());
-    let (s, _) = scan.await.unwrap();
-    assert_eq!(csv_ids(&s.unwrap().inventory), expected(&sb, |_| true));
-}
-
-/// The inventory's rows with the sandbox's address replaced, for comparing two sandboxes.
-fn portable_rows(path: &Path, sb: &SandboxHandle) -> Vec<[String; 10]> {
-    let base = sb.url().replace("/portal", "");
-    read_inventory(path)
-        .unwrap()
-        .iter()
-        .map(|r| r.to_record().map(|f| f.replace(&base, "BASE")))
-        .collect()
-}
-
-#[tokio::test]
-async fn injected_faults_give_the_same_inventory() {
-    let cfg = |rate: f64, seed: u64| SandboxConfig {
-        dataset: Dataset::Generated {
-            count: 3000,
-            seed: 5,
-        },
-        fault_rate: rate,
-        fault_seed: seed,
-        ..SandboxConfig::for_tests()
-    };
-    let clean = support::with(cfg(0.0, 1)).await;
-    let clean_dir = tempfile::tempdir().unwrap();
-    let (s, _) = run(request(&clean, clean_dir.path(), ScanPreset::AllOrg)).await;
-    let want = portable_rows(&s.unwrap().inventory, &clean);
-    let mut kinds = BTreeSet::new();
-    for seed in [11, 12, 13] {
-        let faulty = support::with(cfg(0.2, seed)).await;
-        let dir = tempfile::tempdir().unwrap();
-        let (s, _) = run(request(&faulty, dir.path(), ScanPreset::AllOrg)).await;
-        let s = s.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        assert_eq!(portable_rows(&s.inventory, &faulty), want, "seed {seed}");
-        kinds.extend(faulty.stats().faults.keys().cloned());
-    }
-    assert!(kinds.len() >= 4, "fault kinds seen: {kinds:?}");
 }
 
 fn existing_inventory(dir: &Path) -> (PathBuf, Vec<u8>) {

@@ -4,12 +4,14 @@
 //! request and written only when the scan succeeded (never after a failure or a cancel).
 //!
 //! Parts: `query` (preset -> query, exact validation), `partition` (created-date windows),
-//! `collect` (concurrent paging), `delta` (index and layer edit dates), `errors` (messages and
-//! checks before scanning).
+//! `collect` (what to list), `pages` (one bounded pool of requests), `ledger` (results kept in
+//! order), `delta` (index and layer edit dates), `errors` (messages and checks before scanning).
 
 mod collect;
 pub(crate) mod delta;
 mod errors;
+mod ledger;
+mod pages;
 mod partition;
 mod query;
 mod request;
@@ -126,7 +128,7 @@ impl Update<'_> {
     async fn apply(
         &self,
         request: &ScanRequest,
-        collected: collect::Collected,
+        collected: ledger::Collected,
         mut inventory: Inventory,
         mut index: Index,
     ) -> Result<ScanSummary, String> {
@@ -206,6 +208,9 @@ impl Update<'_> {
             summary.removed,
             summary.dropped_loose
         ));
+        // Freeing tens of thousands of items and rows takes tens of ms: not on the way to
+        // the result.
+        tokio::task::spawn_blocking(move || drop((collected, inventory, index, edits)));
         Ok(summary)
     }
 }

@@ -1,12 +1,9 @@
 //! Getting past the 10,000-result search window (arcgis-protocol.md §4): read a query's `total`
 //! with `num=1`; when it exceeds the window, split the query by `created:[A TO B]` ranges (epoch
 //! ms zero-padded to 19 digits, as Esri's docs show), halving every range still too large, until
-//! each window can be paged completely. Ranges are counted concurrently, up to the client's
-//! concurrency.
+//! each window can be paged completely. This module only builds the requests and the ranges;
+//! `pages` runs them.
 
-use futures_util::{StreamExt, stream};
-
-use super::errors;
 use crate::portal::wire::{Item, SearchPage};
 use crate::portal::{PortalClient, PortalError};
 
@@ -14,37 +11,22 @@ use crate::portal::{PortalClient, PortalError};
 pub const SEARCH_WINDOW: u64 = 10_000;
 /// Results per search page (the API's maximum).
 pub const PAGE_SIZE: u64 = 100;
-
-/// One query whose results fit the search window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Window {
-    /// The full query, with its `created` range when partitioned.
-    pub query: String,
-    /// The first `created` of the range (for ordering), `i64::MIN` when not partitioned.
-    pub from: i64,
-    /// Hits, as the count said.
-    pub total: u64,
-}
-
-/// How a query is covered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    /// Windows in `created` order.
-    pub windows: Vec<Window>,
-    /// The unpartitioned query's `total`.
-    pub total: u64,
-    /// Why the windows do not cover every hit, if they do not.
-    pub gap: Option<String>,
-}
+/// Hits a split aims at per range: below the window, so that uneven dates rarely need a
+/// second split, and few ranges, since each one ends with a partly filled page.
+const TARGET: u64 = SEARCH_WINDOW * 3 / 4;
+/// Most ranges one split makes.
+const MAX_PARTS: u64 = 64;
 
 /// `created:[A TO B]`, both bounds included, zero-padded to 19 digits.
 pub fn created_range(from: i64, to: i64) -> String {
     format!("created:[{:019} TO {:019}]", from.max(0), to.max(0))
 }
 
-/// `query` limited to the `created` range `from..=to`.
-fn ranged(query: &str, from: i64, to: i64) -> String {
-    format!("({query}) AND {}", created_range(from, to))
+/// `query` limited to the `created` range `from..=to`. The range comes first: a portal that
+/// tests the clauses of an `AND` in order (as the sandbox does) then rejects the items outside
+/// the range without evaluating the query, which cuts its work per page.
+pub fn ranged(query: &str, from: i64, to: i64) -> String {
+    format!("{} AND ({query})", created_range(from, to))
 }
 
 /// Runs `call` again (up to 3 more times) while the portal calls the token invalid: the client
@@ -83,98 +65,31 @@ pub async fn search_page(
     retry_token(|| client.post_read("search", &form)).await
 }
 
-fn total_of(page: &SearchPage<Item>) -> u64 {
+/// The search's `total` (0 when missing or negative).
+pub fn total_of(page: &SearchPage<Item>) -> u64 {
     page.total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0)
 }
 
-/// The `created` of the first hit of `query` in `descending` or ascending order.
-async fn created_edge(
-    client: &PortalClient,
-    query: &str,
-    descending: bool,
-) -> Result<Option<i64>, PortalError> {
-    let page = search_page(client, query, 1, 1, descending).await?;
+/// The `created` of the last hit of `query` (one `num=1` page sorted descending).
+pub async fn last_created(client: &PortalClient, query: &str) -> Result<Option<i64>, PortalError> {
+    let page = search_page(client, query, 1, 1, true).await?;
     Ok(page.results.first().and_then(Item::created_ms))
 }
 
-/// Splits `query` (whose `total` is already known to exceed the window) into windows.
-pub async fn plan(
-    client: &PortalClient,
-    query: &str,
-    total: u64,
-    concurrency: usize,
-) -> Result<Plan, String> {
-    if total <= SEARCH_WINDOW {
-        let windows = vec![Window {
-            query: query.to_string(),
-            from: i64::MIN,
-            total,
-        }];
-        return Ok(Plan {
-            windows,
-            total,
-            gap: None,
-        });
+/// Splits the range `from..=to` holding `hits` results into consecutive ranges expected to
+/// fit the window: `hits / TARGET` equal time slices (at least 2, at most `MAX_PARTS`, never
+/// more than the range has milliseconds). Empty when the range cannot be split.
+pub fn split(from: i64, to: i64, hits: u64) -> Vec<(i64, i64)> {
+    let span = i128::from(to) - i128::from(from) + 1;
+    let wanted = hits.div_ceil(TARGET).clamp(2, MAX_PARTS);
+    let parts = i128::from(wanted).min(span);
+    if parts < 2 {
+        return Vec::new();
     }
-    let (first, last) = futures_util::try_join!(
-        created_edge(client, query, false),
-        created_edge(client, query, true)
-    )
-    .map_err(|e| errors::portal("search", &e))?;
-    let (Some(first), Some(last)) = (first, last) else {
-        return Err(
-            "the search results carry no creation dates, so the query cannot be \
-                    split past 10,000 results; narrow the query"
-                .into(),
-        );
-    };
-    let mut windows = Vec::new();
-    let mut gap = None;
-    let mut pending = vec![(first.min(last), first.max(last))];
-    while !pending.is_empty() {
-        let counted: Vec<Result<(i64, i64, u64), PortalError>> = stream::iter(pending.drain(..))
-            .map(|(from, to)| async move {
-                let page = search_page(client, &ranged(query, from, to), 1, 1, false).await?;
-                Ok((from, to, total_of(&page)))
-            })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
-        for result in counted {
-            let (from, to, n) = result.map_err(|e| errors::portal("search", &e))?;
-            if n <= SEARCH_WINDOW || from >= to {
-                if n > SEARCH_WINDOW {
-                    gap = Some(format!(
-                        "{n} items share the creation time {from}; only the first 10,000 can be read"
-                    ));
-                }
-                if n > 0 {
-                    windows.push(Window {
-                        query: ranged(query, from, to),
-                        from,
-                        total: n,
-                    });
-                }
-            } else {
-                let mid = from + (to - from) / 2;
-                pending.push((from, mid));
-                pending.push((mid + 1, to));
-            }
-        }
-    }
-    windows.sort_by_key(|w| w.from);
-    let covered: u64 = windows.iter().map(|w| w.total).sum();
-    if covered < total && gap.is_none() {
-        gap = Some(format!(
-            "the date windows hold {covered} of {total} hits (items without a creation date, \
-             or content changed during the scan)"
-        ));
-    }
-    Ok(Plan {
-        windows,
-        total,
-        gap,
-    })
+    let edge = |i: i128| i64::try_from(i128::from(from) + span * i / parts).unwrap_or(to);
+    (0..parts)
+        .map(|i| (edge(i), if i + 1 == parts { to } else { edge(i + 1) - 1 }))
+        .collect()
 }
 
 /// The `start` of every page of a window of `total` hits (1, 101, ...), capped by the window.
@@ -195,12 +110,30 @@ mod tests {
         );
         assert_eq!(
             ranged("a OR b", 0, 5),
-            "(a OR b) AND created:[0000000000000000000 TO 0000000000000000005]"
+            "created:[0000000000000000000 TO 0000000000000000005] AND (a OR b)"
         );
         assert_eq!(page_starts(0).count(), 0);
         assert_eq!(page_starts(100).collect::<Vec<_>>(), [1]);
         assert_eq!(page_starts(101).collect::<Vec<_>>(), [1, 101]);
         assert_eq!(page_starts(25_000).count(), 100);
         assert_eq!(page_starts(25_000).last(), Some(9901));
+    }
+
+    #[test]
+    fn splits_cover_the_range_without_overlap() {
+        assert_eq!(
+            split(0, 99, 25_000),
+            [(0, 24), (25, 49), (50, 74), (75, 99)]
+        );
+        assert_eq!(split(10, 11, 10_001), [(10, 10), (11, 11)]);
+        assert_eq!(split(5, 5, 50_000), []);
+        let parts = split(i64::MIN, i64::MAX, 10_000_000);
+        assert_eq!(parts.len(), 64);
+        assert_eq!((parts[0].0, parts[63].1), (i64::MIN, i64::MAX));
+        assert!(
+            parts
+                .windows(2)
+                .all(|w| w[0].1 + 1 == w[1].0 && w[0].0 <= w[0].1)
+        );
     }
 }
