@@ -65,6 +65,26 @@ pub(crate) fn sync_folder(dir: &Path) {
     let _ = dir;
 }
 
+/// A hidden `.agol-backup-<random>.tmp` scratch file in `dir`, deleted when dropped (the name
+/// [`is_stale_temporary`] recognises after a crash).
+///
+/// # Errors
+/// What the operating system said.
+pub fn scratch_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".agol-backup-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+}
+
+/// Whether `name` is a temporary file this program writes ([`write_atomic`], [`scratch_file`],
+/// half-written archives and packages): what a killed run may leave behind.
+pub fn is_stale_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        && ((name.starts_with(".agol-backup-") && name.ends_with(".tmp"))
+            || name.ends_with(".partial"))
+}
+
 /// A hidden `.<final name>.<random>.partial` file in `dest_dir`, deleted when dropped: where a
 /// streamed archive or package is written before it is renamed to `dest_dir/final_name`.
 ///

@@ -45,15 +45,19 @@ pub(crate) fn begin(dest: &Path, now_ms: i64) -> Result<Option<i64>, FormatError
     Ok(interrupted)
 }
 
-/// Deletes the hidden `.<name>.partial` files a killed run left: archives it never finished.
+/// Deletes the hidden temporary files a killed run left: archives it never finished, and
+/// half-written catalogue, journal or scratch files.
 fn remove_stale_partials(dest: &Path) {
     let Ok(entries) = std::fs::read_dir(dest) else {
         return;
     };
     for e in entries.filter_map(Result::ok) {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".partial") {
+        if crate::formats::atomic::is_stale_temporary(&name) {
             let _ = std::fs::remove_file(e.path());
+        } else if name.starts_with(".agol-backup-work-") && e.path().is_dir() {
+            // A package run's work folder.
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }

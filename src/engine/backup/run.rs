@@ -134,7 +134,7 @@ fn check_destination(dest: &Path) -> Result<(), String> {
             dest.display()
         ));
     }
-    tempfile::NamedTempFile::new_in(dest)
+    crate::formats::atomic::scratch_file(dest)
         .map(drop)
         .map_err(|e| {
             format!(

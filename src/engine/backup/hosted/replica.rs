@@ -117,7 +117,7 @@ async fn download_to_temp(ctx: &RunCtx, url: &str) -> Result<tempfile::NamedTemp
     let mut attempt: u64 = 0;
     loop {
         attempt += 1;
-        let mut file = tempfile::NamedTempFile::new_in(&ctx.dest)
+        let mut file = crate::formats::atomic::scratch_file(&ctx.dest)
             .map_err(|e| ItemError::Failed(format!("cannot create a temporary file: {e}")))?;
         let mut d = ctx
             .client
