@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{Capture, ItemError, RunCtx};
@@ -79,7 +80,7 @@ async fn run(
                 ItemError::portal("reading the item", &e)
             }
         })?;
-    let item: Item = serde_json::from_value(raw.clone())
+    let item = Item::deserialize(&raw)
         .map_err(|e| ItemError::Failed(format!("the item JSON is not understood: {e}")))?;
     result.title = item.title.clone().unwrap_or_else(|| id.to_string());
     result.item_type = item.item_type.clone().unwrap_or_default();

@@ -183,18 +183,25 @@ pub(crate) async fn resources(
             item.id, r.resource
         ))
         .raw();
-        match stream_entry(ctx, w, &req, &|_| entry.clone(), false).await {
-            Ok(_) => {}
+        // Config resources are small JSON the dependency rules read: fetched once, kept whole.
+        let captured = if is_config_resource(&r.resource) {
+            fetch_bytes(ctx, &req).await.and_then(|(bytes, _)| {
+                w.add_bytes(&entry, &bytes)?;
+                config_json.extend(serde_json::from_slice::<Value>(&bytes).ok());
+                Ok(())
+            })
+        } else {
+            stream_entry(ctx, w, &req, &|_| entry.clone(), false)
+                .await
+                .map(drop)
+        };
+        match captured {
+            Ok(()) => {}
             Err(ItemError::Failed(reason)) => {
                 cap.partial(format!("resource {} not captured: {reason}", r.resource));
                 continue;
             }
             Err(e) => return Err(e),
-        }
-        if is_config_resource(&r.resource)
-            && let Ok((bytes, _)) = fetch_bytes(ctx, &req).await
-        {
-            config_json.extend(serde_json::from_slice::<Value>(&bytes).ok());
         }
         entries.push(
             json!({"resource": r.resource, "entry": entry, "size": r.size,

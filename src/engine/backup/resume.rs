@@ -4,7 +4,7 @@
 //! being cancelled, so only a crash or a cancel makes the next run a resume (which first
 //! deletes the half-written archives a killed run left under their hidden temporary names).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,7 @@ impl Skip<'_> {
             let done_at = utc::parse_datetime(&entry.backed_up_utc).unwrap_or(i64::MIN);
             if done_at >= since
                 && entry.modified == modified
-                && archive_path(self.dest, &entry.archive).is_file()
+                && self.dest.join(&entry.archive).is_file()
             {
                 return Some(entry.archive.clone());
             }
@@ -133,8 +133,4 @@ impl Skip<'_> {
         }
         None
     }
-}
-
-fn archive_path(dest: &Path, name: &str) -> PathBuf {
-    dest.join(name)
 }

@@ -11,7 +11,6 @@ use futures_util::{StreamExt, stream};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::partition::retry_token;
 use crate::formats::index::Index;
 use crate::formats::inventory::{Inventory, InventoryRow};
 use crate::portal::wire::Item;
@@ -49,7 +48,7 @@ fn edit_date_of(json: &Value) -> Option<i64> {
 /// over its layers and tables; `None` when the service reports none.
 pub async fn last_edit(client: &PortalClient, url: &str, concurrency: usize) -> EditDate {
     let url = url.trim().trim_end_matches('/');
-    let service: Value = retry_token(|| client.get_json(url, &[])).await?;
+    let service: Value = client.get_json(url, &[]).await?;
     if let Some(date) = edit_date_of(&service) {
         return Ok(Some(date));
     }
@@ -61,7 +60,7 @@ pub async fn last_edit(client: &PortalClient, url: &str, concurrency: usize) -> 
     let dates: Vec<EditDate> = stream::iter(ids)
         .map(|id| async move {
             let layer_url = format!("{url}/{id}");
-            let layer: Value = retry_token(|| client.get_json(&layer_url, &[])).await?;
+            let layer: Value = client.get_json(&layer_url, &[]).await?;
             Ok(edit_date_of(&layer))
         })
         .buffer_unordered(concurrency.max(1))

@@ -48,7 +48,7 @@ pub async fn run(
         query::describe(&request.preset)
     ));
     let (inventory, index, _) = errors::load_files(&request.inventory, &request.index)?;
-    let scan_start_ms = now_ms();
+    let scan_start_ms = crate::engine::now_ms();
     let client = PortalClient::connect(
         &request.connection.options,
         request.connection.credentials.clone(),
@@ -89,13 +89,6 @@ pub async fn run(
     };
     let summary = job.apply(&request, collected, inventory, index).await?;
     Ok(Outcome::Scan(summary))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// The inventory row of `item`.

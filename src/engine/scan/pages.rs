@@ -245,7 +245,8 @@ async fn answer(client: &PortalClient, task: Task, fetch: Fetch) -> Answer {
 pub async fn list_page(client: &PortalClient, path: &str, start: u64) -> Result<Value, String> {
     let (start, num) = (start.to_string(), PAGE_SIZE.to_string());
     let query = [("start", start.as_str()), ("num", num.as_str())];
-    partition::retry_token(|| client.get_json::<Value>(path, &query))
+    client
+        .get_json::<Value>(path, &query)
         .await
         .map_err(|e| errors::portal("listing user content", &e))
 }

@@ -29,22 +29,6 @@ pub fn ranged(query: &str, from: i64, to: i64) -> String {
     format!("{} AND ({query})", created_range(from, to))
 }
 
-/// Runs `call` again (up to 3 more times) while the portal calls the token invalid: the client
-/// renews and replays once, and the replay itself can meet a token that expired meanwhile.
-pub async fn retry_token<T, F, Fut>(mut call: F) -> Result<T, PortalError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, PortalError>>,
-{
-    let mut attempt = 0;
-    loop {
-        match call().await {
-            Err(e) if e.is_invalid_token() && attempt < 3 => attempt += 1,
-            other => return other,
-        }
-    }
-}
-
 /// One page of `search` for `query`, sorted by `created` ascending (stable paging).
 pub async fn search_page(
     client: &PortalClient,
@@ -62,7 +46,7 @@ pub async fn search_page(
         ("sortField", "created"),
         ("sortOrder", order),
     ];
-    retry_token(|| client.post_read("search", &form)).await
+    client.post_read("search", &form).await
 }
 
 /// The search's `total` (0 when missing or negative).
