@@ -1,4 +1,4 @@
-//! The use cases (scan, backup, verify; restore as its issue lands), run as async jobs
+//! The use cases (scan, backup, verify, restore, inspect), run as async jobs
 //! on a background tokio runtime. Jobs talk to the outside only through a [`Reporter`], so the
 //! engine depends on neither egui nor the terminal: the window and the CLI are two consumers of
 //! the same [`Event`] stream. Depends on `portal` and `formats`, never on `ui` or `cli`.
@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod deps;
 pub mod reporter;
+pub mod restore;
 pub mod runner;
 pub mod scan;
 pub mod verify;
@@ -37,6 +38,10 @@ pub enum Command {
     Backup(Box<backup::BackupRequest>),
     /// Re-read archives and check every checksum and count.
     Verify(Vec<std::path::PathBuf>),
+    /// Plan (and unless a dry run, carry out) a restore.
+    Restore(Box<restore::RestoreRequest>),
+    /// List what backup files hold, without a portal and without extracting.
+    Inspect(Vec<std::path::PathBuf>),
     /// Stop a running job as soon as possible (its `Finished` event still follows).
     Cancel(JobId),
 }
@@ -74,6 +79,10 @@ pub enum Outcome {
     Backup(backup::BackupSummary),
     /// What verification found, one report per archive.
     Verify(Vec<verify::ArchiveCheck>),
+    /// A restore's plan and per-item results.
+    Restore(Box<restore::RestoreSummary>),
+    /// What each inspected file holds.
+    Inspect(Vec<restore::source::InputListing>),
 }
 
 /// What happened in a job.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 use super::reporter::Repaint;
-use super::{Command, Event, JobId, Reporter, backup, scan, verify};
+use super::{Command, Event, JobId, Outcome, Reporter, backup, restore, scan, verify};
 
 /// The UI's side of the engine.
 pub struct EngineHandle {
@@ -112,6 +112,12 @@ fn dispatch(
             Box::pin(verify::run(paths, reporter.clone(), cancel.clone())),
             2,
         ),
+        // A restore cleans up a half-created item after a cancel: give it time to.
+        Command::Restore(request) => (
+            Box::pin(restore::run(*request, reporter.clone(), cancel.clone())),
+            20,
+        ),
+        Command::Inspect(paths) => (Box::pin(inspect(paths)), 2),
     };
     jobs.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -130,6 +136,14 @@ fn dispatch(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&job);
     });
+}
+
+/// Lists backup files on a blocking thread (reading a large package takes a while).
+async fn inspect(paths: Vec<std::path::PathBuf>) -> Result<Outcome, String> {
+    tokio::task::spawn_blocking(move || restore::source::list_inputs(&paths))
+        .await
+        .map_err(|e| format!("inspect stopped: {e}"))?
+        .map(Outcome::Inspect)
 }
 
 /// A job's work, boxed so every kind of job runs the same way.

@@ -357,6 +357,6 @@ fn summarize(outcome: &Outcome, state: &mut JobState, log: &mut LogPanel) {
                 ),
             );
         }
-        Outcome::Scan(_) => {}
+        Outcome::Scan(_) | Outcome::Restore(_) | Outcome::Inspect(_) => {}
     }
 }
