@@ -4,6 +4,7 @@
 mod support;
 
 mod cli_backup;
+mod cli_restore;
 mod cli_scan;
 mod engine_backup;
 mod engine_deps;

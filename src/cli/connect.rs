@@ -26,7 +26,8 @@ pub struct ConnectArgs {
     /// the config folder, or in $AGOL_BACKUP_CONFIG_DIR when set. Password profiles read
     /// AGOL_PASSWORD or prompt, token profiles read AGOL_TOKEN, OAuth profiles use the refresh
     /// token in the OS keychain or sign in with the browser (on a terminal) and store it.
-    #[arg(long, conflicts_with_all = ["ca_file", "danger_accept_invalid_certs"])]
+    /// `--connection NAME` (the original utility's flag) is the same.
+    #[arg(long, alias = "connection", conflicts_with_all = ["ca_file", "danger_accept_invalid_certs"])]
     pub profile: Option<String>,
     /// Extra trusted CA certificate (PEM), for portals with a private certificate authority.
     #[arg(long)]

@@ -6,6 +6,8 @@ pub mod connect;
 mod events;
 mod inspect_cmd;
 pub mod profile;
+mod restore_cmd;
+mod restore_print;
 mod sandbox_cmd;
 mod scan_cmd;
 
@@ -40,6 +42,9 @@ pub enum Command {
     Verify(backup_cmd::VerifyArgs),
     /// List what a .contentexport package or a backup .zip holds and check its checksums.
     Inspect(inspect_cmd::InspectArgs),
+    /// Restore backups (.zip, .contentexport, or folders of them) into a portal: planned,
+    /// dependencies first, each item verified; --dry-run prints the plan only.
+    Restore(restore_cmd::RestoreArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -61,6 +66,7 @@ pub fn run(cli: Cli) -> i32 {
             Command::Backup(args) => backup_cmd::run(args).await,
             Command::Verify(args) => backup_cmd::verify(args).await,
             Command::Inspect(args) => inspect_cmd::run(&args),
+            Command::Restore(args) => restore_cmd::run(args).await,
         }
     })
 }
