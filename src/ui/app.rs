@@ -2,6 +2,7 @@
 //! the bottom. Once per frame `logic` drains the engine's events and routes each to the tab
 //! that owns the job; the tabs return an `Option<Command>` and [`App::send`] is the one place
 //! that sends commands. Settings are saved (throttled) whenever they change, and on exit.
+//! Backup files dropped on the window open the Restore tab and are inspected there.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use super::backup_tab::{BackupTab, JobKind};
 use super::connection::ConnectionBar;
 use super::log_panel::LogPanel;
 use super::monitor::SandboxInfo;
+use super::restore_tab::{RestoreJob, RestoreTab};
 use super::scan_tab::ScanTab;
 use super::settings::{AuthMethod, Profile, Settings};
 
@@ -23,7 +25,7 @@ pub enum Tab {
     Scan,
     /// Back up items.
     Backup,
-    /// Restore items (arrives with its issue).
+    /// Restore items from backup files.
     Restore,
 }
 
@@ -41,6 +43,8 @@ pub struct App {
     pub scan: ScanTab,
     /// The Backup tab.
     pub backup: BackupTab,
+    /// The Restore tab.
+    pub restore: RestoreTab,
     /// The log.
     pub log: LogPanel,
     /// Which tab owns which job.
@@ -97,6 +101,7 @@ impl App {
         if source.is_file() {
             backup.show(&source, &mut log);
         }
+        let restore = RestoreTab::new(settings.restore.clone());
         App {
             engine,
             settings_path,
@@ -106,6 +111,7 @@ impl App {
             bar,
             scan,
             backup,
+            restore,
             log,
             jobs: HashMap::new(),
             sandbox,
@@ -116,13 +122,14 @@ impl App {
     pub fn send(&mut self, command: Command, tab: Tab) {
         let is_cancel = matches!(command, Command::Cancel(_));
         let kind = JobKind::of(&command);
+        let restore_kind = RestoreJob::of(&command);
         let job = self.engine.send(command);
         if !is_cancel {
             self.jobs.insert(job, tab);
             match tab {
                 Tab::Scan => self.scan.started(job),
                 Tab::Backup => self.backup.started(job, kind),
-                Tab::Restore => {}
+                Tab::Restore => self.restore.started(job, restore_kind),
             }
         }
     }
@@ -164,7 +171,8 @@ impl App {
         match self.jobs.get(&event.job) {
             Some(Tab::Scan) => self.scan.on_event(event, &mut self.log),
             Some(Tab::Backup) => self.backup.on_event(event, &mut self.log),
-            Some(Tab::Restore) | None => {}
+            Some(Tab::Restore) => self.restore.on_event(event, &mut self.log),
+            None => {}
         }
         if matches!(event.kind, EventKind::Finished(_)) {
             self.jobs.remove(&event.job);
@@ -183,6 +191,7 @@ impl App {
             profiles: self.bar.profiles.clone(),
             scan: self.scan.fields.clone(),
             backup: self.backup.fields.clone(),
+            restore: self.restore.fields.clone(),
         }
     }
 
@@ -235,24 +244,36 @@ impl App {
             .resizable(true)
             .default_size(180.0)
             .show(ui, |ui| self.log.ui(ui));
-        let mut command = None;
+        let mut command = self.dropped_files(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
             Tab::Scan => command = self.scan.ui(ui, &self.bar, &mut self.log),
             Tab::Backup => {
                 let last_scan = self.scan.fields.inventory.clone();
                 command = self.backup.ui(ui, &self.bar, &last_scan, &mut self.log);
             }
-            Tab::Restore => coming(ui, "Restore arrives with the restore issue."),
+            Tab::Restore => command = self.restore.ui(ui, &self.bar, &mut self.log),
         });
         if let Some(command) = command {
             self.send(command, self.tab);
         }
     }
-}
 
-fn coming(ui: &mut egui::Ui, text: &str) {
-    ui.add_space(20.0);
-    ui.vertical_centered(|ui| ui.heading(text));
+    /// Files dropped on the window this frame: the Restore tab shows and inspects them.
+    fn dropped_files(&mut self, ctx: &egui::Context) -> Option<Command> {
+        let paths: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if paths.is_empty() {
+            return None;
+        }
+        self.tab = Tab::Restore;
+        self.restore.dropped(&paths, &mut self.log)
+    }
 }
 
 impl eframe::App for App {

@@ -1,7 +1,7 @@
 //! Settings remembered between runs: connection profiles (defined in [`crate::settings`] and
 //! shared with the CLI), the last connection (never its
 //! password or token), the Scan tab's preset and paths, the Backup tab's source, destination and
-//! options. Stored as `settings.json` in the OS's
+//! options, the Restore tab's inputs and options. Stored as `settings.json` in the OS's
 //! config folder, written atomically; a missing file gives defaults, a corrupt one defaults plus
 //! a warning for the log.
 
@@ -85,6 +85,38 @@ impl Default for BackupSettings {
     }
 }
 
+/// The Restore tab's remembered choices (the defaults are the CLI's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestoreSettings {
+    /// Backup files or folders, separated by `;`.
+    pub inputs: String,
+    /// Conflict policy name (`skip`, `update`, `copy`).
+    pub policy: String,
+    /// Keep the backed-up properties.
+    pub keep_metadata: bool,
+    /// Target folder (empty: the folder each item was backed up from).
+    pub target_folder: String,
+    /// Restore sharing.
+    pub sharing: bool,
+    /// Items restored at the same time (1..=16).
+    pub workers: usize,
+}
+
+impl Default for RestoreSettings {
+    fn default() -> Self {
+        let o = crate::engine::restore::RestoreOptions::default();
+        RestoreSettings {
+            inputs: String::new(),
+            policy: o.policy.name().to_string(),
+            keep_metadata: o.keep_metadata,
+            target_folder: String::new(),
+            sharing: o.sharing,
+            workers: o.workers,
+        }
+    }
+}
+
 /// Everything remembered.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -97,6 +129,8 @@ pub struct Settings {
     pub scan: ScanSettings,
     /// Backup tab (absent from older settings files: defaults).
     pub backup: BackupSettings,
+    /// Restore tab (absent from older settings files: defaults).
+    pub restore: RestoreSettings,
 }
 
 /// `Documents/agol-backup` (or the home folder's `agol-backup` when there is no Documents).
@@ -169,6 +203,7 @@ mod tests {
         assert!(warning.is_none());
         assert_eq!(s.scan.preset, "tag");
         assert_eq!(s.backup, BackupSettings::default());
+        assert_eq!(s.restore, RestoreSettings::default());
     }
 
     #[test]
@@ -186,6 +221,8 @@ mod tests {
         s.scan.preset = "tag".into();
         s.backup.workers = 9;
         s.backup.incremental = true;
+        s.restore.policy = "update".into();
+        s.restore.inputs = "/b/one.zip;/b/two.contentexport".into();
         s.save(&path).expect("save");
         assert_eq!(Settings::load(&path), (s, None));
 

@@ -1,0 +1,270 @@
+//! The Restore tab's three tables, drawn from [`RestoreTab`]'s state: the picked files (format,
+//! checksums ✔/✖/—, problems), the items they hold (checkbox, type, title, id, size, what they
+//! need, the live action or status coloured, "Open" for a restored item) and the plan (order,
+//! action coloured, type, title, folder, rewrites, warnings); plus the colours of action words
+//! and the log lines of a finished restore. No state changes other than the checkboxes.
+
+use crate::engine::Level;
+use crate::engine::backup::{RunItemStatus, human_bytes};
+use crate::engine::restore::source::{InputListing, SourceFormat};
+use crate::engine::restore::{PlannedAction, RestorePlan, RestoreSummary};
+
+use super::backup_tab::status_color;
+use super::log_panel::LogPanel;
+use super::restore_tab::{RestoreRow, RestoreTab};
+
+/// The colour of a plan's action word or of a result's status word.
+pub fn action_color(word: &str) -> Option<egui::Color32> {
+    match word {
+        "create" => Some(egui::Color32::from_rgb(0x2e, 0xa0, 0x43)),
+        "update" => Some(egui::Color32::from_rgb(0xe0, 0x8a, 0x00)),
+        "copy" => Some(egui::Color32::from_rgb(0x3a, 0x7b, 0xd5)),
+        "skip" => Some(egui::Color32::GRAY),
+        other => status_color(other),
+    }
+}
+
+/// `word` coloured by [`action_color`].
+fn coloured(word: &str) -> egui::RichText {
+    let text = egui::RichText::new(word);
+    match action_color(word) {
+        Some(c) => text.color(c).strong(),
+        None => text,
+    }
+}
+
+/// `text` cut to `max` characters (the whole text on hover).
+fn short(ui: &mut egui::Ui, text: &str, max: usize) {
+    if text.chars().count() <= max {
+        ui.label(text);
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        ui.label(format!("{}…", cut.trim_end())).on_hover_text(text);
+    }
+}
+
+/// The name of a format.
+fn format_name(format: Option<SourceFormat>) -> &'static str {
+    match format {
+        Some(SourceFormat::Archive) => "agol-backup ZIP",
+        Some(SourceFormat::OriginalZip) => "original utility ZIP",
+        Some(SourceFormat::ContentExport) => ".contentexport",
+        None => "not recognised",
+    }
+}
+
+/// "✔ verified", "✖ mismatch" or "— none".
+pub fn verified_text(verified: Option<bool>) -> &'static str {
+    match verified {
+        Some(true) => "✔ verified",
+        Some(false) => "✖ mismatch",
+        None => "— none to check",
+    }
+}
+
+/// The picked files and what is wrong with them.
+pub fn files_ui(ui: &mut egui::Ui, listings: &[InputListing]) {
+    egui::Grid::new("restore_files")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for header in ["File", "Format", "Checksums", "Items", "Problems"] {
+                ui.strong(header);
+            }
+            ui.end_row();
+            for l in listings {
+                let name = l.path.file_name().map_or_else(
+                    || l.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                ui.label(name).on_hover_text(l.path.display().to_string());
+                ui.label(format_name(l.format));
+                let colour = match l.verified {
+                    Some(true) => status_color("OK"),
+                    Some(false) => status_color("FAILED"),
+                    None => None,
+                };
+                let text = egui::RichText::new(verified_text(l.verified));
+                ui.label(colour.map_or(text.clone(), |c| text.color(c)));
+                ui.label(l.items.len().to_string());
+                if l.problems.is_empty() {
+                    ui.weak("none");
+                } else {
+                    let problems = l.problems.join("; ");
+                    let warn = ui.visuals().error_fg_color;
+                    ui.colored_label(warn, &problems);
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// The items, with a checkbox each; returns the id of a row whose "Open" was clicked.
+pub fn items_ui(ui: &mut egui::Ui, tab: &mut RestoreTab) -> Option<String> {
+    let mut open = None;
+    egui::Grid::new("restore_items")
+        .striped(true)
+        .num_columns(8)
+        .show(ui, |ui| {
+            for header in ["", "Type", "Title", "Id", "Size", "Needs", "Status", ""] {
+                ui.strong(header);
+            }
+            ui.end_row();
+            for row in &tab.rows {
+                checkbox_ui(ui, &mut tab.selected, row);
+                ui.label(&row.item_type);
+                short(ui, &row.title, 40);
+                ui.monospace(&row.id);
+                ui.label(if row.size > 0 {
+                    human_bytes(row.size)
+                } else {
+                    String::new()
+                });
+                let needs = row.dependencies.len();
+                if needs == 0 {
+                    ui.weak("—");
+                } else {
+                    ui.label(format!("{needs} item(s)"))
+                        .on_hover_text(row.dependencies.join("\n"));
+                }
+                ui.label(coloured(&row.status));
+                match tab.results.get(&row.id).and_then(|r| r.item_page.clone()) {
+                    Some(page) => {
+                        if ui
+                            .small_button("Open")
+                            .on_hover_text(format!("Open {page}"))
+                            .clicked()
+                        {
+                            open = Some(page);
+                        }
+                    }
+                    None => {
+                        ui.label("");
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    open
+}
+
+/// The checkbox of `row`, named "Select <title>" for screen readers.
+fn checkbox_ui(
+    ui: &mut egui::Ui,
+    selection: &mut std::collections::HashSet<String>,
+    row: &RestoreRow,
+) {
+    let mut checked = selection.contains(&row.id);
+    let response = ui.add(egui::Checkbox::without_text(&mut checked));
+    let name = format!(
+        "Select {}",
+        if row.title.is_empty() {
+            &row.id
+        } else {
+            &row.title
+        }
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, name.clone())
+    });
+    if response.changed() {
+        if checked {
+            selection.insert(row.id.clone());
+        } else {
+            selection.remove(&row.id);
+        }
+    }
+}
+
+/// The plan table.
+pub fn plan_ui(ui: &mut egui::Ui, plan: &RestorePlan) {
+    egui::Grid::new("restore_plan")
+        .striped(true)
+        .num_columns(7)
+        .show(ui, |ui| {
+            for header in [
+                "Order", "Action", "Type", "Title", "Folder", "Rewrites", "Warnings",
+            ] {
+                ui.strong(header);
+            }
+            ui.end_row();
+            for (i, item) in plan.items.iter().enumerate() {
+                ui.label((i + 1).to_string());
+                ui.label(coloured(item.action.word()));
+                ui.label(&item.item_type);
+                short(ui, &item.title, 40);
+                ui.label(item.folder.as_deref().unwrap_or("(root)"));
+                if item.rewrites.is_empty() {
+                    ui.weak("—");
+                } else {
+                    ui.label(format!("{} id(s)", item.rewrites.len()))
+                        .on_hover_text(item.rewrites.join("\n"));
+                }
+                let mut notes = item.warnings.clone();
+                if let PlannedAction::Skip { reason } = &item.action {
+                    notes.insert(0, reason.clone());
+                }
+                if notes.is_empty() {
+                    ui.weak("—");
+                } else {
+                    short(ui, &notes.join("; "), 70);
+                }
+                ui.end_row();
+            }
+        });
+    for w in &plan.warnings {
+        ui.colored_label(ui.visuals().warn_fg_color, w);
+    }
+}
+
+/// Logs a finished restore's totals, every item not OK with its reason, and the report.
+pub fn log_summary(summary: &RestoreSummary, log: &mut LogPanel) {
+    for item in summary.items.iter().filter(|i| !i.reason.is_empty()) {
+        let level = match item.status {
+            RunItemStatus::Failed => Level::Error,
+            RunItemStatus::Partial => Level::Warn,
+            _ => Level::Info,
+        };
+        log.push(
+            level,
+            format!(
+                "{} {} ({}): {}",
+                item.status.as_str(),
+                item.title,
+                item.old_id,
+                item.reason
+            ),
+        );
+    }
+    let Some(report) = &summary.report else {
+        log.push(
+            Level::Info,
+            format!(
+                "plan: {} item(s), nothing written",
+                summary.plan.items.len()
+            ),
+        );
+        return;
+    };
+    let counts: Vec<String> = [
+        RunItemStatus::Ok,
+        RunItemStatus::Partial,
+        RunItemStatus::Failed,
+        RunItemStatus::Skipped,
+    ]
+    .into_iter()
+    .map(|s| format!("{} {}", summary.count(s), s.as_str()))
+    .collect();
+    log.push(
+        if summary.all_ok() {
+            Level::Info
+        } else {
+            Level::Warn
+        },
+        format!(
+            "restore: {}; report {}",
+            counts.join(", "),
+            report.display()
+        ),
+    );
+}
