@@ -24,3 +24,4 @@ mod sandbox_search;
 mod sandbox_writes;
 mod ui_app;
 mod ui_backup;
+mod ui_restore;

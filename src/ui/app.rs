@@ -245,13 +245,16 @@ impl App {
             .default_size(180.0)
             .show(ui, |ui| self.log.ui(ui));
         let mut command = self.dropped_files(ui.ctx());
-        egui::CentralPanel::default().show(ui, |ui| match self.tab {
-            Tab::Scan => command = self.scan.ui(ui, &self.bar, &mut self.log),
-            Tab::Backup => {
-                let last_scan = self.scan.fields.inventory.clone();
-                command = self.backup.ui(ui, &self.bar, &last_scan, &mut self.log);
-            }
-            Tab::Restore => command = self.restore.ui(ui, &self.bar, &mut self.log),
+        egui::CentralPanel::default().show(ui, |ui| {
+            let from_tab = match self.tab {
+                Tab::Scan => self.scan.ui(ui, &self.bar, &mut self.log),
+                Tab::Backup => {
+                    let last_scan = self.scan.fields.inventory.clone();
+                    self.backup.ui(ui, &self.bar, &last_scan, &mut self.log)
+                }
+                Tab::Restore => self.restore.ui(ui, &self.bar, &mut self.log),
+            };
+            command = command.take().or(from_tab);
         });
         if let Some(command) = command {
             self.send(command, self.tab);

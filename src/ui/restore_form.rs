@@ -1,7 +1,7 @@
 //! Drawing the Restore tab: the inputs row (path field, Files…, Folder…, Inspect; files dropped
 //! on the window arrive through [`RestoreTab::dropped`]), the options (conflict policy with a
 //! line of explanation each, target folder, keep metadata, sharing, workers), the action row
-//! (Plan, Restore or why not, Cancel, status), the confirmation before updating items in place,
+//! (Plan, Start restore or why not, Cancel, status), the confirmation before updating items in place,
 //! the progress bar, then the files, items and plan tables. Commands are returned, never sent.
 
 use std::path::{Path, PathBuf};
@@ -60,16 +60,12 @@ impl RestoreTab {
             .num_columns(2)
             .show(ui, |ui| {
                 command = self.inputs_row(ui, log);
-                let label = ui.label("If an item exists");
+                ui.label("If an item exists");
                 ui.vertical(|ui| {
                     for (policy, name, help) in POLICIES {
                         ui.horizontal(|ui| {
                             let mut chosen = self.policy();
-                            if ui
-                                .radio_value(&mut chosen, policy, name)
-                                .labelled_by(label.id)
-                                .changed()
-                            {
+                            if ui.radio_value(&mut chosen, policy, name).changed() {
                                 self.set_policy(chosen);
                             }
                             ui.weak(help);
@@ -181,7 +177,7 @@ impl RestoreTab {
                 command = self.restore_command(bar, true, log);
             }
             if ui
-                .add_enabled(can_start, egui::Button::new("Restore"))
+                .add_enabled(can_start, egui::Button::new("Start restore"))
                 .on_hover_text("Restore the selected items")
                 .clicked()
             {

@@ -1,7 +1,7 @@
 //! The Restore tab's state and behaviour: the backup files picked (path field, dialogs or files
 //! dropped on the window) and what an Inspect job found in them (per file: format, checksums,
 //! problems; per item: a checkbox), the options (remembered in [`RestoreSettings`]), Plan (a dry
-//! run), Restore (confirmed first when it updates items in place) and Cancel as engine commands,
+//! run), Start restore (confirmed first when it updates items in place) and Cancel as engine commands,
 //! and the job's events: the plan's action per row, then live status per row, progress, the plan
 //! table and the results with each restored item's page. One job at a time. Drawing is in
 //! `restore_form` and `restore_tables`; this module reads no files itself.

@@ -1,5 +1,5 @@
 //! The Restore tab's three tables, drawn from [`RestoreTab`]'s state: the picked files (format,
-//! checksums ✔/✖/—, problems), the items they hold (checkbox, type, title, id, size, what they
+//! checksums verified / MISMATCH / —, problems), the items they hold (checkbox, type, title, id, size, what they
 //! need, the live action or status coloured, "Open" for a restored item) and the plan (order,
 //! action coloured, type, title, folder, rewrites, warnings); plus the colours of action words
 //! and the log lines of a finished restore. No state changes other than the checkboxes.
@@ -53,12 +53,12 @@ fn format_name(format: Option<SourceFormat>) -> &'static str {
     }
 }
 
-/// "✔ verified", "✖ mismatch" or "— none".
+/// "verified", "MISMATCH" or "— (none to check)" (the default fonts have no check marks).
 pub fn verified_text(verified: Option<bool>) -> &'static str {
     match verified {
-        Some(true) => "✔ verified",
-        Some(false) => "✖ mismatch",
-        None => "— none to check",
+        Some(true) => "verified",
+        Some(false) => "MISMATCH",
+        None => "— (none to check)",
     }
 }
 
