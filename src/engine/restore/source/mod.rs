@@ -10,6 +10,14 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::formats::archive::{ItemStatus, LayerCount};
+use crate::formats::names::safe_file_stem;
+
+mod archive;
+mod common;
+mod detect;
+mod listing;
+mod original;
+mod package;
 
 /// The format an input file was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,8 +201,7 @@ pub struct InputListing {
 /// # Errors
 /// A path does not exist or a folder cannot be listed.
 pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let _ = paths;
-    Err("not implemented yet".into())
+    detect::input_files(paths)
 }
 
 /// Lists what each input holds, without extracting (and verifies checksums where the file
@@ -203,8 +210,10 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// # Errors
 /// A path does not exist (an unreadable file is listed with its problem instead).
 pub fn list_inputs(paths: &[PathBuf]) -> Result<Vec<InputListing>, String> {
-    let _ = paths;
-    Err("not implemented yet".into())
+    Ok(input_files(paths)?
+        .iter()
+        .map(|f| listing::list(f))
+        .collect())
 }
 
 /// Reads every input into one [`BackupSet`], extracting each file safely into its own folder
@@ -213,6 +222,55 @@ pub fn list_inputs(paths: &[PathBuf]) -> Result<Vec<InputListing>, String> {
 /// # Errors
 /// No input could be read at all (a file that cannot be read is a `problems` line instead).
 pub fn read_inputs(paths: &[PathBuf], work_dir: &Path) -> Result<BackupSet, String> {
-    let _ = (paths, work_dir);
-    Err("not implemented yet".into())
+    let files = input_files(paths)?;
+    if files.is_empty() {
+        return Err("no backup files (.zip or .contentexport) were given".into());
+    }
+    let mut set = BackupSet::default();
+    let mut read_any = false;
+    for (n, file) in files.iter().enumerate() {
+        let stem = file
+            .file_stem()
+            .map(|s| safe_file_stem(&s.to_string_lossy(), 40))
+            .unwrap_or_default();
+        let dir = work_dir.join(format!("{}-{stem}", n + 1));
+        match read_one(file, &dir) {
+            Ok(read) => {
+                read_any = true;
+                merge(&mut set, read);
+            }
+            Err(problem) => set.problems.push(format!("{}: {problem}", file.display())),
+        }
+    }
+    if read_any {
+        Ok(set)
+    } else {
+        Err(set.problems.join("\n"))
+    }
+}
+
+/// Reads one input file of whatever format into `dir`.
+fn read_one(file: &Path, dir: &Path) -> Result<common::Read, String> {
+    match detect::sniff(file)? {
+        SourceFormat::Archive => archive::read(file, dir),
+        SourceFormat::ContentExport => package::read(file, dir),
+        SourceFormat::OriginalZip => original::read(file, dir),
+    }
+}
+
+/// Adds what one file held to the set: one item per old id, the newer backup (by the item's
+/// `modified`, then by input order) winning.
+fn merge(set: &mut BackupSet, read: common::Read) {
+    if set.source_portal.is_none() {
+        set.source_portal = read.source_portal;
+    }
+    set.problems.extend(read.problems);
+    for item in read.items {
+        let modified = |i: &SourceItem| i.item["modified"].as_i64().unwrap_or(0);
+        match set.items.iter_mut().find(|i| i.old_id == item.old_id) {
+            Some(old) if modified(old) <= modified(&item) => *old = item,
+            Some(_) => {}
+            None => set.items.push(item),
+        }
+    }
 }
