@@ -3,3 +3,5 @@
 //! extraction, and hostile or foreign files.
 
 mod archives;
+mod esri;
+mod packages;

@@ -5,6 +5,7 @@
 mod fixtures;
 mod mocked;
 mod sandboxed;
+mod uploads;
 
 use agol_backup::portal::{ClientOptions, PortalUrl, RetryPolicy};
 use agol_backup::sandbox::model::{Org, Role, User};

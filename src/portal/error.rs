@@ -96,6 +96,14 @@ pub enum PortalError {
         /// What failed.
         message: String,
     },
+    /// A file to upload could not be read.
+    #[error("cannot read {path} to upload it: {message}")]
+    UploadFile {
+        /// The local file.
+        path: String,
+        /// What failed.
+        message: String,
+    },
     /// The text given as portal URL is not usable.
     #[error(
         "'{input}' is not a usable portal URL: {reason}; use a URL like \

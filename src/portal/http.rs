@@ -2,6 +2,7 @@
 //! token as `X-Esri-Authorization: Bearer`, the constant `Referer`; follows redirects by hand
 //! (dropping the token when the origin changes); bounds concurrency with a semaphore; checks the
 //! HTTP status and the `{"error":{..}}` envelope of every JSON body (HTTP 200 included); and
+//! sends file parts as multipart/form-data streamed from disk (`upload`); and
 //! retries idempotent requests on transient failures (see `retry`). It knows nothing of
 //! credentials (that is `auth`) and never puts a token in a URL, a log line or an error.
 
@@ -20,6 +21,7 @@ use super::failure::{
 };
 use super::request::{ApiRequest, ClientOptions};
 use super::retry::RetryPolicy;
+use super::upload;
 use super::url::{PortalUrl, is_loopback_host};
 use super::wire::Secret;
 
@@ -191,7 +193,10 @@ impl Transport {
                     url: redact_url(url.as_str()),
                 }));
             }
-            let rb = self.build(&method, &url, req, with_params, token);
+            let rb = self
+                .build(&method, &url, req, with_params, token)
+                .await
+                .map_err(Failure::fatal)?;
             let resp = rb
                 .send()
                 .await
@@ -228,14 +233,14 @@ impl Transport {
         }))
     }
 
-    fn build(
+    async fn build(
         &self,
         method: &Method,
         url: &Url,
         req: &ApiRequest,
         with_params: bool,
         token: Option<&Secret>,
-    ) -> reqwest::RequestBuilder {
+    ) -> Result<reqwest::RequestBuilder, PortalError> {
         let mut rb = self
             .http
             .request(method.clone(), url.clone())
@@ -246,7 +251,9 @@ impl Transport {
                 params.push(("f", "json"));
             }
             params.extend(req.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            rb = if *method != Method::GET {
+            rb = if *method != Method::GET && !req.files.is_empty() {
+                rb.multipart(upload::form(&params, &req.files).await?)
+            } else if *method != Method::GET {
                 rb.form(&params)
             } else if params.is_empty() {
                 rb
@@ -260,7 +267,7 @@ impl Transport {
         if let Some(t) = token {
             rb = rb.header("X-Esri-Authorization", format!("Bearer {}", t.expose()));
         }
-        rb
+        Ok(rb)
     }
 }
 

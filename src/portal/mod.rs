@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod oauth_loopback;
 mod request;
 pub mod retry;
+mod upload;
 pub mod url;
 pub mod wire;
 

@@ -1,6 +1,6 @@
 //! What a request is ([`ApiRequest`]: method, target, parameters, whether it may be repeated)
 //! and how to reach a portal ([`ClientOptions`]: TLS trust, timeouts, concurrency, referer,
-//! retries). Plain data: sending is `http`'s job.
+//! retries), with file parts for uploads. Plain data: sending is `http`'s job.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -51,6 +51,33 @@ impl ClientOptions {
     }
 }
 
+/// Where the bytes of a file part come from.
+#[derive(Debug, Clone)]
+pub(crate) enum FileSource {
+    /// A range of a file on disk, streamed (re-opened on every attempt).
+    Path {
+        /// The file.
+        path: PathBuf,
+        /// First byte sent.
+        offset: u64,
+        /// Bytes sent (`None`: to the end of the file).
+        len: Option<u64>,
+    },
+    /// Bytes in memory (small parts).
+    Bytes(bytes::Bytes),
+}
+
+/// One file part of a multipart/form-data request.
+#[derive(Debug, Clone)]
+pub(crate) struct FilePart {
+    /// The form field name (`file`, `thumbnail`, `metadata` ...).
+    pub name: String,
+    /// Where the bytes come from.
+    pub source: FileSource,
+    /// The file name sent with the part.
+    pub file_name: String,
+}
+
 /// One request: method, target (a path under the REST root or an absolute URL), parameters.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
@@ -60,6 +87,7 @@ pub struct ApiRequest {
     pub(crate) idempotent: bool,
     pub(crate) json: bool,
     pub(crate) anonymous: bool,
+    pub(crate) files: Vec<FilePart>,
 }
 
 impl ApiRequest {
@@ -71,6 +99,7 @@ impl ApiRequest {
             idempotent,
             json: true,
             anonymous: false,
+            files: Vec::new(),
         }
     }
 
@@ -107,6 +136,49 @@ impl ApiRequest {
     /// Never sends the token (sign-in calls, public probes).
     pub fn anonymous(mut self) -> Self {
         self.anonymous = true;
+        self
+    }
+
+    /// Adds a file part streamed from `path` (the request becomes multipart/form-data; a
+    /// retry re-opens the file). Only for POSTs.
+    pub fn file(self, name: &str, path: impl Into<PathBuf>, file_name: &str) -> Self {
+        self.file_range(name, path, 0, None, file_name)
+    }
+
+    /// Adds a file part of `len` bytes (`None`: to the end) from `offset` of `path`, streamed
+    /// (the parts of a multipart upload).
+    pub fn file_range(
+        mut self,
+        name: &str,
+        path: impl Into<PathBuf>,
+        offset: u64,
+        len: Option<u64>,
+        file_name: &str,
+    ) -> Self {
+        self.files.push(FilePart {
+            name: name.to_string(),
+            source: FileSource::Path {
+                path: path.into(),
+                offset,
+                len,
+            },
+            file_name: file_name.to_string(),
+        });
+        self
+    }
+
+    /// Adds a file part from bytes in memory (rewritten JSON, small files).
+    pub fn file_bytes(
+        mut self,
+        name: &str,
+        data: impl Into<bytes::Bytes>,
+        file_name: &str,
+    ) -> Self {
+        self.files.push(FilePart {
+            name: name.to_string(),
+            source: FileSource::Bytes(data.into()),
+            file_name: file_name.to_string(),
+        });
         self
     }
 

@@ -6,12 +6,29 @@
 //!
 //! Parts: `request` (what is asked and answered: request, plan, summary), `source` (the inputs
 //! read into one model, listed without extraction for inspection), `rewrite` (old ids and URLs
-//! to new ones in JSON text), `run` (planning and carrying out).
+//! to new ones in JSON text), `run` (the run: inputs, sign-in, plan, levels, report), `plan` (actions,
+//! levels, references), `item` (one item: write, share, verify), `create` (addItem, update,
+//! multipart uploads), `fields` (item properties), `resources`, `hosted` (publish, views),
+//! `share` (folders, sharing, status, protection, relationships), `check` (verification),
+//! `report` (the JSON report), `textmap` (applying the rewrite map), `ctx` (shared state).
 
+mod check;
+mod create;
+mod ctx;
+mod fields;
+#[cfg(test)]
+mod fixtures;
+mod hosted;
+mod item;
+mod plan;
+mod report;
 mod request;
+mod resources;
 pub mod rewrite;
 mod run;
+mod share;
 pub mod source;
+mod textmap;
 
 pub use request::{
     ConflictPolicy, PlannedAction, PlannedItem, RestoreOptions, RestorePlan, RestoreRequest,

@@ -89,7 +89,6 @@ pub(super) fn file_name(path: &Path) -> String {
 }
 
 /// A string field of the item JSON (empty when missing).
-#[allow(dead_code)] // used by the package and original readers (next steps)
 pub(super) fn text(item: &Value, key: &str) -> String {
     item[key].as_str().unwrap_or_default().to_string()
 }
@@ -102,7 +101,6 @@ pub(super) fn is_view(item: &Value) -> bool {
 }
 
 /// Whether the item is a service (its data is the service's, not a file).
-#[allow(dead_code)] // used by the package and original readers (next steps)
 pub(super) fn is_service(item: &Value) -> bool {
     let kind = item["type"].as_str().unwrap_or_default();
     item["origin_item_type"] == "ServiceItem"
@@ -137,7 +135,6 @@ pub(super) fn relations(related: &Value) -> Vec<Relation> {
 
 /// Forward relations from a map `{"Map2Service": [ids or {"id"}]}` (a package's
 /// `related_items`).
-#[allow(dead_code)] // used by the package and original readers (next steps)
 pub(super) fn relations_by_type(map: &Value) -> Vec<Relation> {
     let mut out = Vec::new();
     for (rel_type, ids) in map.as_object().into_iter().flatten() {
