@@ -4,4 +4,5 @@
 
 mod archives;
 mod esri;
+pub mod original;
 mod packages;

@@ -18,6 +18,7 @@ mod detect;
 mod listing;
 mod original;
 mod package;
+mod unzip;
 
 /// The format an input file was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
