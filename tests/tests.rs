@@ -25,3 +25,4 @@ mod sandbox_writes;
 mod ui_app;
 mod ui_backup;
 mod ui_restore;
+mod ui_restore_sandbox;

@@ -124,11 +124,12 @@ pub fn row_printer() -> RowPrinter {
     })
 }
 
-/// Prints the end of a restore: per item anything not plain OK (with its reason), the totals,
+/// Prints the end of a restore: every item not OK with its reason, the totals,
 /// the report and a link per restored item.
 pub fn print_results(summary: &RestoreSummary) {
+    // OK items' notes ("a copy beside ...") are in the report; the terminal lists what to look at.
     for item in &summary.items {
-        if !item.reason.is_empty() {
+        if item.status != RunItemStatus::Ok && !item.reason.is_empty() {
             println!(
                 "{} {} \"{}\" ({}): {}",
                 item.status.as_str(),
