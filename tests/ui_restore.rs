@@ -35,6 +35,7 @@ fn listed(id: &str, title: &str, item_type: &str, deps: &[&str]) -> ListedItem {
         size: 123_456,
         dependencies: deps.iter().map(|d| d.to_string()).collect(),
         status: ItemStatus::Complete,
+        files: vec![("item.json".into(), 2_000)],
     }
 }
 
@@ -50,6 +51,11 @@ fn listings(dir: &Path) -> Vec<InputListing> {
             ],
             verified: Some(true),
             problems: Vec::new(),
+            readable: true,
+            description: "agol-backup package".into(),
+            warnings: vec!["renamed package: top folder batch".into()],
+            not_included: Vec::new(),
+            checked: Some((10, 1000)),
         },
         InputListing {
             path: dir.join("app.zip"),
@@ -57,6 +63,11 @@ fn listings(dir: &Path) -> Vec<InputListing> {
             items: vec![listed(APP, "Roads app", "Web Mapping Application", &[MAP])],
             verified: Some(false),
             problems: vec!["data/data.json: checksum mismatch".into()],
+            readable: true,
+            description: "agol-backup archive".into(),
+            warnings: Vec::new(),
+            not_included: vec!["abc Old app (type not supported)".into()],
+            checked: Some((5, 500)),
         },
     ]
 }
@@ -164,6 +175,8 @@ fn inspect_shows_the_files_and_plan_sends_a_dry_run_of_the_selected_ids() {
         "verified",
         "MISMATCH",
         "data/data.json: checksum mismatch",
+        "renamed package: top folder batch",
+        "not included: abc Old app (type not supported)",
         "Roads layer",
         "Roads app",
         "3 of 3 selected",

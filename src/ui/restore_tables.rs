@@ -77,7 +77,8 @@ pub fn files_ui(ui: &mut egui::Ui, listings: &[InputListing]) {
                     || l.path.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-                ui.label(name).on_hover_text(l.path.display().to_string());
+                ui.label(name)
+                    .on_hover_text(format!("{}\n{}", l.path.display(), l.description));
                 ui.label(format_name(l.format));
                 let colour = match l.verified {
                     Some(true) => status_color("OK"),
@@ -87,16 +88,35 @@ pub fn files_ui(ui: &mut egui::Ui, listings: &[InputListing]) {
                 let text = egui::RichText::new(verified_text(l.verified));
                 ui.label(colour.map_or(text.clone(), |c| text.color(c)));
                 ui.label(l.items.len().to_string());
-                if l.problems.is_empty() {
-                    ui.weak("none");
-                } else {
-                    let problems = l.problems.join("; ");
-                    let warn = ui.visuals().error_fg_color;
-                    ui.colored_label(warn, &problems);
-                }
+                notes_ui(ui, l);
                 ui.end_row();
             }
         });
+}
+
+/// A file's problems (red), tolerated defects and items it could not hold (amber), or "none".
+fn notes_ui(ui: &mut egui::Ui, listing: &InputListing) {
+    let mut warnings = listing.warnings.clone();
+    warnings.extend(
+        listing
+            .not_included
+            .iter()
+            .map(|n| format!("not included: {n}")),
+    );
+    if listing.problems.is_empty() && warnings.is_empty() {
+        ui.weak("none");
+        return;
+    }
+    ui.vertical(|ui| {
+        let error = ui.visuals().error_fg_color;
+        for p in &listing.problems {
+            ui.colored_label(error, p);
+        }
+        let warn = ui.visuals().warn_fg_color;
+        for w in &warnings {
+            ui.colored_label(warn, w);
+        }
+    });
 }
 
 /// The items, with a checkbox each; returns the id of a row whose "Open" was clicked.
