@@ -62,8 +62,25 @@ pub fn verified_text(verified: Option<bool>) -> &'static str {
     }
 }
 
-/// The picked files and what is wrong with them.
+/// The picked files and what is wrong with them, under a header that counts them; open by
+/// default when there are few files or something is wrong.
 pub fn files_ui(ui: &mut egui::Ui, listings: &[InputListing]) {
+    let verified = listings.iter().filter(|l| l.verified == Some(true)).count();
+    let troubled = listings
+        .iter()
+        .filter(|l| !l.problems.is_empty() || !l.warnings.is_empty() || !l.not_included.is_empty())
+        .count();
+    let header = format!(
+        "Files: {} ({verified} verified, {troubled} with problems or warnings)",
+        listings.len()
+    );
+    egui::CollapsingHeader::new(header)
+        .id_salt("restore_files_header")
+        .default_open(troubled > 0 || listings.len() <= 3)
+        .show(ui, |ui| files_grid_ui(ui, listings));
+}
+
+fn files_grid_ui(ui: &mut egui::Ui, listings: &[InputListing]) {
     egui::Grid::new("restore_files")
         .striped(true)
         .num_columns(5)
@@ -147,7 +164,11 @@ pub fn items_ui(ui: &mut egui::Ui, tab: &mut RestoreTab) -> Option<String> {
                     ui.label(format!("{needs} item(s)"))
                         .on_hover_text(row.dependencies.join("\n"));
                 }
-                ui.label(coloured(&row.status));
+                let reason = tab.results.get(&row.id).map_or("", |r| r.reason.as_str());
+                let status = ui.label(coloured(&row.status));
+                if !reason.is_empty() {
+                    status.on_hover_text(reason);
+                }
                 match tab.results.get(&row.id).and_then(|r| r.item_page.clone()) {
                     Some(page) => {
                         if ui
