@@ -1,0 +1,1 @@
+//! `update` in place after damage, dry runs, a viewer, cancel.
