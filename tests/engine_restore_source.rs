@@ -4,4 +4,6 @@
 
 mod archives;
 mod esri;
+mod hostile;
+pub mod original;
 mod packages;

@@ -187,7 +187,6 @@ pub(super) fn layer_id(name: &str, prefix: &str, suffix: &str) -> Option<i64> {
 }
 
 /// Whether a file name looks like an image (thumbnails).
-#[allow(dead_code)] // used by the package and original readers (next steps)
 pub(super) fn is_image(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"]

@@ -18,6 +18,7 @@ mod detect;
 mod listing;
 mod original;
 mod package;
+mod unzip;
 
 /// The format an input file was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +178,8 @@ pub struct ListedItem {
     pub dependencies: Vec<String>,
     /// Complete or partial backup.
     pub status: ItemStatus,
+    /// The files the item has in the input (path inside it, bytes).
+    pub files: Vec<(String, u64)>,
 }
 
 /// What one input file holds.
@@ -193,6 +196,16 @@ pub struct InputListing {
     pub verified: Option<bool>,
     /// What is wrong with it (unreadable, foreign, checksum mismatches ...).
     pub problems: Vec<String>,
+    /// False when the file could not be read as a backup at all (`problems` says why).
+    pub readable: bool,
+    /// One line saying what the file is (`agol-backup archive from ...`).
+    pub description: String,
+    /// Tolerated defects (Esri's package quirks, a renamed package ...), one sentence each.
+    pub warnings: Vec<String>,
+    /// Items the file says it could not hold, one line each (`<id> <title> (<reason>)`).
+    pub not_included: Vec<String>,
+    /// Entries (or members) and bytes re-read by the checksum verification.
+    pub checked: Option<(usize, u64)>,
 }
 
 /// The backup files named by `paths`: files as given, folders by their `.zip` and
