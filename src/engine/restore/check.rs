@@ -46,7 +46,7 @@ pub(crate) async fn verify(
     if si.thumbnail.is_some() && v["thumbnail"].as_str().is_none_or(str::is_empty) {
         diffs.push("the thumbnail is missing".into());
     }
-    if service_url.is_none() {
+    if service_url.is_none() || matches!(si.data, Some(DataPayload::Json(_))) {
         diffs.extend(data(ctx, si, id).await?);
     }
     diffs.extend(resource_diffs(ctx, si, id).await?);
@@ -148,6 +148,20 @@ async fn counts(
     url: &str,
 ) -> Result<Vec<String>, StepError> {
     let mut out = Vec::new();
+    // A view's filter is only in the admin layer definitions; a backup without them restores
+    // the view unfiltered, which the counts then show.
+    let unfiltered_view = svc.view.is_some()
+        && !svc.layers.iter().any(|l| {
+            l["viewDefinitionQuery"].is_string()
+                || !l
+                    .pointer("/adminLayerInfo/viewLayerDefinition")
+                    .is_none_or(Value::is_null)
+        });
+    let hint = if unfiltered_view {
+        " (the backup holds no view filter, so the restored view shows its whole source)"
+    } else {
+        ""
+    };
     for c in &svc.counts {
         let req = ApiRequest::get(&format!("{url}/{}/query", c.id))
             .param("where", "1=1")
@@ -170,7 +184,7 @@ async fn counts(
             ));
         } else if got != c.features {
             out.push(format!(
-                "layer {} ({}) has {got} features; the backup has {}",
+                "layer {} ({}) has {got} features; the backup has {}{hint}",
                 c.id, c.name, c.features
             ));
         }

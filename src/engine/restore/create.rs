@@ -198,16 +198,15 @@ pub(crate) async fn update(
     let f = fields::item_fields(si, set, &map);
     let path = format!("content/users/{owner}/items/{id}/update");
     let mut req = with_fields(ApiRequest::post(&path), &f);
-    if !service {
-        match &si.data {
-            Some(DataPayload::Json(p)) => req = req.param("text", json_text(p, &map)?),
-            Some(DataPayload::File { path: file, name }) => {
-                req = req
-                    .file("file", file, name)
-                    .param("fileName", name.as_str());
-            }
-            None => {}
+    // A service item's JSON data holds its layers' overrides (pop-ups ...); it has no file.
+    match &si.data {
+        Some(DataPayload::Json(p)) => req = req.param("text", json_text(p, &map)?),
+        Some(DataPayload::File { path: file, name }) if !service => {
+            req = req
+                .file("file", file, name)
+                .param("fileName", name.as_str());
         }
+        _ => {}
     }
     ctx.call("updating the item", &req).await?;
     if si.thumbnail.is_some() || si.metadata.is_some() {

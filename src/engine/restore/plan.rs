@@ -48,16 +48,59 @@ pub(crate) struct Step {
     pub existing: Option<Existing>,
 }
 
-/// The ids `item` references: its recorded dependencies and the ids its JSON data names.
-pub(crate) fn references(item: &SourceItem) -> BTreeSet<String> {
+/// The ids `item` references: (typed) its recorded dependencies and the ids its JSON data names
+/// by the type's rules; (all) those plus any item id written in its JSON data or JSON resources
+/// (a notebook's code, an app's config): whatever the rewrite would change is restored first.
+pub(crate) fn references(item: &SourceItem) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut out: BTreeSet<String> = item.dependencies.iter().cloned().collect();
-    if let Some(DataPayload::Json(path)) = &item.data
-        && let Ok(text) = std::fs::read_to_string(path)
-        && let Ok(v) = serde_json::from_str::<Value>(&text)
-    {
-        out.extend(deps::data_references(&item.item_type, &v));
+    let mut all = BTreeSet::new();
+    let mut texts = Vec::new();
+    if let Some(DataPayload::Json(path)) = &item.data {
+        texts.push(path.as_path());
+    }
+    texts.extend(
+        item.resources
+            .iter()
+            .filter(|r| r.path.to_ascii_lowercase().ends_with(".json"))
+            .map(|r| r.file.as_path()),
+    );
+    for (i, path) in texts.into_iter().enumerate() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if i == 0
+            && let Ok(v) = serde_json::from_str::<Value>(&text)
+        {
+            out.extend(deps::data_references(&item.item_type, &v));
+        }
+        all.extend(hex_ids(&text));
     }
     out.remove(&item.old_id);
+    all.extend(out.iter().cloned());
+    all.remove(&item.old_id);
+    (out, all)
+}
+
+/// Every run of exactly 32 lower-case hex digits in `text` (item ids as written in JSON).
+fn hex_ids(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let b = text.as_bytes();
+    let mut start = 0;
+    while start < b.len() {
+        let is_hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+        if !is_hex(b[start]) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < b.len() && is_hex(b[end]) {
+            end += 1;
+        }
+        if end - start == 32 {
+            out.insert(text[start..end].to_string());
+        }
+        start = end;
+    }
     out
 }
 
@@ -65,7 +108,7 @@ pub(crate) fn references(item: &SourceItem) -> BTreeSet<String> {
 /// one more than the highest level of the items it needs among `items` (0 without any).
 pub(crate) fn levels(items: &[&SourceItem]) -> Vec<(usize, usize)> {
     let mut g = DependencyGraph::new();
-    let refs: Vec<BTreeSet<String>> = items.iter().map(|i| references(i)).collect();
+    let refs: Vec<BTreeSet<String>> = items.iter().map(|i| references(i).1).collect();
     for it in items {
         g.add_node(Node {
             id: it.old_id.clone(),
@@ -188,9 +231,9 @@ pub(crate) async fn make(
     for (pos, level) in levels(&only) {
         let (index, si) = items[pos];
         let existing = find_existing(ctx, &si.old_id).await?;
-        let refs = references(si);
+        let (typed, refs) = references(si);
         let mut warnings = Vec::new();
-        for r in refs.iter().filter(|r| !selected.contains(r.as_str())) {
+        for r in typed.iter().filter(|r| !selected.contains(r.as_str())) {
             let exists = match checked.get(r) {
                 Some(e) => *e,
                 None => {
@@ -275,6 +318,15 @@ mod tests {
         let items = [&app, &map, &layer];
         let l = levels(&items);
         assert_eq!(l, vec![(2, 0), (1, 1), (0, 2)]);
+    }
+
+    #[test]
+    fn hex_ids_are_whole_runs_of_32() {
+        let a = "a".repeat(32);
+        let text = format!("x{a}y \"{}\" {a}0", "b".repeat(32));
+        let ids = hex_ids(&text);
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(ids.contains(&"b".repeat(32)));
     }
 
     #[test]
