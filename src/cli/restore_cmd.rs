@@ -197,3 +197,68 @@ pub async fn run(args: RestoreArgs) -> i32 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// `restore --portal https://x.example.com EXTRA...`, or without the portal when `extra`
+    /// names a connection.
+    fn args(extra: &[&str]) -> RestoreArgs {
+        let portal: &[&str] = if extra.contains(&"--connection") {
+            &[]
+        } else {
+            &["--portal", "https://x.example.com"]
+        };
+        let base = ["agol-backup-cli", "restore"];
+        let cli = Cli::try_parse_from(base.iter().chain(portal).chain(extra)).expect("parses");
+        match cli.command {
+            Command::Restore(a) => a,
+            other => panic!("not a restore: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_original_flags_and_ours_become_options() {
+        let a = args(&[
+            "--backup",
+            "a.zip",
+            "b",
+            "--overwrite",
+            "--keep-metadata",
+            "--items",
+            "x, y,",
+        ]);
+        assert_eq!(a.backup.len(), 2, "--backup takes several paths");
+        let o = a.options().expect("valid");
+        assert_eq!(o.policy, ConflictPolicy::Update);
+        assert!(o.keep_metadata && o.sharing && !o.dry_run);
+        assert_eq!(
+            a.selection().expect("ids"),
+            Some(vec!["x".into(), "y".into()])
+        );
+
+        let a = args(&[
+            "--keep-metadata",
+            "false",
+            "--no-sharing",
+            "--folder",
+            " Restored ",
+            "--dry-run",
+            "c",
+        ]);
+        let o = a.options().expect("valid");
+        assert_eq!(o.policy, ConflictPolicy::Skip);
+        assert!(!o.keep_metadata && !o.sharing && o.dry_run);
+        assert_eq!(o.target_folder.as_deref(), Some("Restored"));
+        assert_eq!(a.selection().expect("none"), None);
+
+        let a = args(&["--connection", "prod", "--on-conflict", "copy", "d"]);
+        assert_eq!(a.connect.profile.as_deref(), Some("prod"));
+        assert_eq!(a.options().expect("valid").policy, ConflictPolicy::Copy);
+        assert!(args(&["--folder", " ", "e"]).options().is_err());
+    }
+}
