@@ -29,7 +29,7 @@ mod writes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -138,7 +138,7 @@ pub enum SandboxError {
 
 /// Shared state of a running sandbox, handed to every route.
 pub struct Ctx {
-    state: Mutex<State>,
+    state: RwLock<State>,
     /// The configuration it was started with.
     pub cfg: SandboxConfig,
     /// `http://host:port` of the portal port.
@@ -152,10 +152,18 @@ pub struct Ctx {
 use model::State;
 
 impl Ctx {
-    /// Locks the state. Never hold the guard across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
+    /// Locks the state for writing. Never hold the guard across an `.await`.
+    pub fn lock(&self) -> RwLockWriteGuard<'_, State> {
         self.state
-            .lock()
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Locks the state for reading: searches, the heaviest requests, run side by side.
+    /// Never hold the guard across an `.await`.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state
+            .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -274,7 +282,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let blob_base = format!("http://{}", host_port(blob_addr));
     let state = dataset::build(&config.dataset, &base);
     let ctx = Arc::new(Ctx {
-        state: Mutex::new(state),
+        state: RwLock::new(state),
         faults: faults::Faults::new(&config),
         cfg: config,
         base,

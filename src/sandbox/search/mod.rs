@@ -83,14 +83,14 @@ impl ItemSearch {
 async fn search(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let req = ItemSearch::from_params(&p)?;
-    let st = ctx.lock();
+    let st = ctx.read();
     ok(run(&st, &caller, &req, None))
 }
 
 async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let req = ItemSearch::from_params(&p)?;
-    let st = ctx.lock();
+    let st = ctx.read();
     let group = st
         .groups
         .get(&id)
