@@ -151,7 +151,7 @@ impl Transport {
         if !status.is_success() {
             return Err(status_failure(&url, status.as_u16(), &headers, &body));
         }
-        match body_envelope(&url, &body)? {
+        match body_envelope(&url, &body).map_err(|e| Failure::transient(*e))? {
             Some(err) => Err(api_failure(err, &headers)),
             None => Ok(body),
         }
@@ -321,7 +321,7 @@ fn next_location(url: &Url, headers: &HeaderMap) -> Result<Url, PortalError> {
 /// tree (only an `error` member is kept), so a large search page is parsed into a tree once
 /// at most, by its caller. A body that is not JSON is a transient failure: a cut or garbled
 /// body, which the next attempt usually gets whole.
-fn body_envelope(url: &str, body: &[u8]) -> Result<Option<PortalError>, Failure> {
+fn body_envelope(url: &str, body: &[u8]) -> Result<Option<PortalError>, Box<PortalError>> {
     #[derive(serde::Deserialize)]
     struct Probe {
         #[serde(default)]
@@ -334,7 +334,7 @@ fn body_envelope(url: &str, body: &[u8]) -> Result<Option<PortalError>, Failure>
         // Valid JSON that is not an object (an array, a string) cannot be an envelope.
         Err(_) => match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
             Ok(_) => Ok(None),
-            Err(e) => Err(Failure::transient(PortalError::Decode {
+            Err(e) => Err(Box::new(PortalError::Decode {
                 url: url.to_string(),
                 path: ".".into(),
                 message: if body.is_empty() {
