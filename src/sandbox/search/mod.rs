@@ -114,9 +114,10 @@ fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Va
         .items
         .values()
         .filter(|i| {
-            group.is_none_or(|g| i.sharing.groups.contains(g))
+            // The query first: its leading `created` range rejects most items cheaply.
+            item_matches(&req.query, i, index)
+                && group.is_none_or(|g| i.sharing.groups.contains(g))
                 && can_view(st, caller, i)
-                && item_matches(&req.query, i, index)
                 && req
                     .filter
                     .as_ref()
