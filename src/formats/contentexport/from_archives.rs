@@ -137,13 +137,14 @@ fn convert_item(
     }
     for (target, value) in service_props::service_files(is_view, |e| json_entry(&mut zip, path, e))?
     {
-        let bytes = super::json::to_ascii_pretty(&value).map_err(|e| misuse(&e))?;
+        let bytes = super::json::to_ascii_pretty(&value).map_err(|e| misuse(&target, &e))?;
         writer.add_file(id, &target, &bytes)?;
     }
     let related = json_entry(&mut zip, path, "related.json")?;
     let related_items = related.as_ref().map(forward_related);
     let relationships = relationships_json(id, edges, related_items.as_ref());
-    let bytes = super::json::to_ascii_pretty(&relationships).map_err(|e| misuse(&e))?;
+    let bytes = super::json::to_ascii_pretty(&relationships)
+        .map_err(|e| misuse(super::RELATIONSHIPS_NAME, &e))?;
     writer.add_file(id, super::RELATIONSHIPS_NAME, &bytes)
 }
 
@@ -259,9 +260,9 @@ fn bad(path: &Path, message: String) -> FormatError {
 }
 
 /// A serialisation failure (cannot happen for a `Value`), as writer misuse.
-fn misuse(e: &std::io::Error) -> FormatError {
+fn misuse(file: &str, e: &std::io::Error) -> FormatError {
     FormatError::WriterMisuse {
-        message: format!("relationships.json could not be serialised: {e}"),
+        message: format!("{file} could not be serialised: {e}"),
     }
 }
 
