@@ -48,17 +48,39 @@ pub enum Dataset {
         /// Generator seed.
         seed: u64,
     },
+    /// The demo organisation plus `count` generated items (and their services and members),
+    /// for benchmarks that want both the hand-made dependencies and volume.
+    DemoPlusGenerated {
+        /// How many generated items.
+        count: usize,
+        /// Generator seed.
+        seed: u64,
+    },
 }
 
 impl std::str::FromStr for Dataset {
     type Err = String;
 
-    /// Parses `demo` or `generated:N[:SEED]`.
+    /// Parses `demo`, `generated:N[:SEED]` or `demo+generated:N[:SEED]`.
     fn from_str(s: &str) -> Result<Self, String> {
         if s == "demo" {
             return Ok(Dataset::Demo);
         }
-        let bad = || format!("dataset must be 'demo' or 'generated:N[:SEED]', not '{s}'");
+        if let Some(rest) = s.strip_prefix("demo+") {
+            return match rest.parse::<Dataset>() {
+                Ok(Dataset::Generated { count, seed }) => {
+                    Ok(Dataset::DemoPlusGenerated { count, seed })
+                }
+                _ => Err(format!(
+                    "dataset must be 'demo', 'generated:N[:SEED]' or 'demo+generated:N[:SEED]', not '{s}'"
+                )),
+            };
+        }
+        let bad = || {
+            format!(
+                "dataset must be 'demo', 'generated:N[:SEED]' or 'demo+generated:N[:SEED]', not '{s}'"
+            )
+        };
         let rest = s.strip_prefix("generated:").ok_or_else(bad)?;
         let mut parts = rest.split(':');
         let count = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
