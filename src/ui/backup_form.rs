@@ -72,6 +72,7 @@ impl BackupTab {
                 .resizable(true)
                 .default_size(440.0)
                 .min_size(260.0)
+                .max_size(700.0)
                 .show(ui, |ui| {
                     if let Some(c) = self.deps.ui(ui, bar, &mut self.table, log) {
                         command = Some(c);

@@ -135,7 +135,15 @@ impl DependencyView {
                 self.open = false;
             }
         });
-        ui.weak("What the selected items need, and what needs them (blast radius).");
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(
+                    "What the selected items need, and what needs them (blast radius).",
+                )
+                .weak(),
+            )
+            .wrap(),
+        );
         ui.horizontal(|ui| {
             let blocker = self.blocker(bar, table);
             if ui
@@ -225,9 +233,18 @@ fn list_ui(ui: &mut egui::Ui, heading: &str, items: &[RelatedItem], table: &Tabl
         } else {
             ui.visuals().text_color()
         };
+        // Truncated, so a long title never widens the panel over the table.
         ui.horizontal(|ui| {
             ui.add_space(12.0);
-            ui.colored_label(color, text).on_hover_text(&related.id);
+            ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
+                .on_hover_text(if related.local {
+                    related.id.clone()
+                } else {
+                    format!(
+                        "{}: missing, not readable, or outside the organisation (not backed up)",
+                        related.id
+                    )
+                });
         });
     }
 }
@@ -235,7 +252,7 @@ fn list_ui(ui: &mut egui::Ui, heading: &str, items: &[RelatedItem], table: &Tabl
 /// "Parcels · Feature Service · selected · indirect" ...
 pub fn related_text(item: &RelatedItem, selected: bool) -> String {
     let state = if !item.local {
-        "not readable or outside the organisation"
+        "unavailable"
     } else if selected {
         "selected"
     } else {
