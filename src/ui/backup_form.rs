@@ -63,10 +63,9 @@ impl BackupTab {
     ) -> Option<Command> {
         let idle = self.running().is_none();
         ui.add_enabled_ui(idle, |ui| self.form_ui(ui, last_scan, log));
-        let command = self.actions_ui(ui, bar, log);
+        let mut command = self.actions_ui(ui, bar, log);
         progress_ui(ui, self.progress.as_ref(), !idle);
         ui.separator();
-        let mut command = command;
         if self.deps.open {
             egui::Panel::right("dependency_panel")
                 .resizable(true)
