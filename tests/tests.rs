@@ -8,6 +8,7 @@ mod cli_scan;
 mod engine_backup;
 mod engine_deps;
 mod engine_ocm;
+mod engine_restore_source;
 mod engine_scan;
 mod formats;
 mod oauth_profiles;

@@ -1,6 +1,7 @@
-//! `agol-backup-cli inspect FILE...`: what a `.contentexport` package or one of our `.zip`
-//! archives holds (items with id, type and title, files with sizes, dependency edges) and
-//! whether its checksums verify. Read-only: nothing is extracted or written. Exit codes: 0 every
+//! `agol-backup-cli inspect FILE...`: what a `.contentexport` package, one of our `.zip`
+//! archives or an original utility's `.zip` holds, as the restore's reader lists it
+//! (`engine::restore::source::list_inputs`: items with id, type and title, files with sizes,
+//! dependency edges) and whether its checksums verify. Read-only: nothing is extracted or written. Exit codes: 0 every
 //! file readable and verified (a package without our sidecar has nothing to verify), 1 some
 //! checksum or count disagrees, 2 some file is unreadable.
 
@@ -9,14 +10,13 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
-use crate::formats::FormatError;
-use crate::formats::archive::{read_manifest, verify_archive};
-use crate::formats::contentexport::{read_package, verify_package};
+use crate::engine::restore::source::{InputListing, SourceFormat, list_inputs};
 
 /// Options of inspect.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// `.contentexport` packages or `.zip` backup archives.
+    /// `.contentexport` packages, `.zip` backup archives (ours or the original utility's), or
+    /// folders of them.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -30,25 +30,10 @@ pub fn run(args: &InspectArgs) -> i32 {
         .unwrap_or(EXIT_OK)
 }
 
-/// Prints one file; returns its exit code.
+/// Prints one path (a file or a folder of backups); returns its exit code.
 fn inspect(path: &Path) -> i32 {
-    let is_zip = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    let result = if is_zip {
-        inspect_archive(path)
-    } else {
-        inspect_package(path)
-    };
-    match result {
-        Ok(problems) if problems.is_empty() => EXIT_OK,
-        Ok(problems) => {
-            for p in &problems {
-                println!("  problem: {p}");
-            }
-            println!("  checksums: NOT verified ({} problem(s))", problems.len());
-            EXIT_PARTIAL
-        }
+    match list_inputs(&[path.to_path_buf()]) {
+        Ok(listings) => listings.iter().map(print).max().unwrap_or(EXIT_OK),
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_FAILED
@@ -56,76 +41,55 @@ fn inspect(path: &Path) -> i32 {
     }
 }
 
-/// A `.contentexport` package; returns the verification problems.
-fn inspect_package(path: &Path) -> Result<Vec<String>, FormatError> {
-    let summary = read_package(path)?;
-    let report = verify_package(path)?;
-    println!(
-        "{}: .contentexport package, top folder {}, {} item(s){}",
-        path.display(),
-        summary.top_folder,
-        summary.items.len(),
-        summary
-            .source
-            .as_deref()
-            .map(|s| format!(", from {s}"))
-            .unwrap_or_default()
-    );
-    for item in &summary.items {
+/// Prints what one file holds; returns its exit code.
+fn print(listing: &InputListing) -> i32 {
+    if !listing.readable {
+        for p in &listing.problems {
+            eprintln!("error: {p}");
+        }
+        return EXIT_FAILED;
+    }
+    println!("{}: {}", listing.path.display(), listing.description);
+    for item in &listing.items {
         println!("  item {} [{}] {}", item.id, item.item_type, item.title);
         for (file, size) in &item.files {
             println!("    {file} ({size} bytes)");
         }
     }
-    for (source, target) in &summary.edges {
-        println!("  dependency {source} -> {target}");
-    }
-    if let Some(sidecar) = &summary.sidecar {
-        for n in &sidecar.not_included {
-            println!("  not included: {} {} ({})", n.item_id, n.title, n.reason);
+    for item in &listing.items {
+        for d in &item.dependencies {
+            println!("  dependency {} -> {d}", item.id);
         }
     }
-    for w in &report.warnings {
+    for n in &listing.not_included {
+        println!("  not included: {n}");
+    }
+    for w in &listing.warnings {
         println!("  warning: {w}");
     }
-    if report.is_ok() {
-        if report.checksums_verified() {
+    if !listing.problems.is_empty() {
+        for p in &listing.problems {
+            println!("  problem: {p}");
+        }
+        println!(
+            "  checksums: NOT verified ({} problem(s))",
+            listing.problems.len()
+        );
+        return EXIT_PARTIAL;
+    }
+    match (listing.checked, listing.format) {
+        (Some((n, bytes)), Some(SourceFormat::Archive)) => {
+            println!("  checksums: verified ({n} entries, {bytes} bytes)");
+        }
+        (Some((n, bytes)), _) => println!("  checksums: verified ({n} members, {bytes} bytes)"),
+        (None, Some(SourceFormat::OriginalZip)) => {
             println!(
-                "  checksums: verified ({} members, {} bytes)",
-                report.members_checked, report.bytes_checked
+                "  checksums: none to verify (the original utility writes none); structure readable"
             );
-        } else {
+        }
+        (None, _) => {
             println!("  checksums: none to verify (no agol-backup sidecar); structure readable");
         }
     }
-    Ok(report.problems)
-}
-
-/// One of our `.zip` archives; returns the verification problems.
-fn inspect_archive(path: &Path) -> Result<Vec<String>, FormatError> {
-    let manifest = read_manifest(path)?;
-    let report = verify_archive(path)?;
-    println!(
-        "{}: agol-backup archive from {}, status {:?}",
-        path.display(),
-        manifest.source_portal,
-        manifest.status
-    );
-    println!(
-        "  item {} [{}] {}",
-        manifest.item_id, manifest.item_type, manifest.title
-    );
-    for a in &manifest.artefacts {
-        println!("    {} ({} bytes)", a.path, a.size);
-    }
-    for d in &manifest.dependencies {
-        println!("  dependency {} -> {d}", manifest.item_id);
-    }
-    if report.is_ok() {
-        println!(
-            "  checksums: verified ({} entries, {} bytes)",
-            report.artefacts_checked, report.bytes_checked
-        );
-    }
-    Ok(report.problems)
+    EXIT_OK
 }

@@ -10,6 +10,15 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::formats::archive::{ItemStatus, LayerCount};
+use crate::formats::names::safe_file_stem;
+
+mod archive;
+mod common;
+mod detect;
+mod listing;
+mod original;
+mod package;
+mod unzip;
 
 /// The format an input file was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +178,8 @@ pub struct ListedItem {
     pub dependencies: Vec<String>,
     /// Complete or partial backup.
     pub status: ItemStatus,
+    /// The files the item has in the input (path inside it, bytes).
+    pub files: Vec<(String, u64)>,
 }
 
 /// What one input file holds.
@@ -185,6 +196,16 @@ pub struct InputListing {
     pub verified: Option<bool>,
     /// What is wrong with it (unreadable, foreign, checksum mismatches ...).
     pub problems: Vec<String>,
+    /// False when the file could not be read as a backup at all (`problems` says why).
+    pub readable: bool,
+    /// One line saying what the file is (`agol-backup archive from ...`).
+    pub description: String,
+    /// Tolerated defects (Esri's package quirks, a renamed package ...), one sentence each.
+    pub warnings: Vec<String>,
+    /// Items the file says it could not hold, one line each (`<id> <title> (<reason>)`).
+    pub not_included: Vec<String>,
+    /// Entries (or members) and bytes re-read by the checksum verification.
+    pub checked: Option<(usize, u64)>,
 }
 
 /// The backup files named by `paths`: files as given, folders by their `.zip` and
@@ -193,8 +214,7 @@ pub struct InputListing {
 /// # Errors
 /// A path does not exist or a folder cannot be listed.
 pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let _ = paths;
-    Err("not implemented yet".into())
+    detect::input_files(paths)
 }
 
 /// Lists what each input holds, without extracting (and verifies checksums where the file
@@ -203,8 +223,10 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// # Errors
 /// A path does not exist (an unreadable file is listed with its problem instead).
 pub fn list_inputs(paths: &[PathBuf]) -> Result<Vec<InputListing>, String> {
-    let _ = paths;
-    Err("not implemented yet".into())
+    Ok(input_files(paths)?
+        .iter()
+        .map(|f| listing::list(f))
+        .collect())
 }
 
 /// Reads every input into one [`BackupSet`], extracting each file safely into its own folder
@@ -213,6 +235,55 @@ pub fn list_inputs(paths: &[PathBuf]) -> Result<Vec<InputListing>, String> {
 /// # Errors
 /// No input could be read at all (a file that cannot be read is a `problems` line instead).
 pub fn read_inputs(paths: &[PathBuf], work_dir: &Path) -> Result<BackupSet, String> {
-    let _ = (paths, work_dir);
-    Err("not implemented yet".into())
+    let files = input_files(paths)?;
+    if files.is_empty() {
+        return Err("no backup files (.zip or .contentexport) were given".into());
+    }
+    let mut set = BackupSet::default();
+    let mut read_any = false;
+    for (n, file) in files.iter().enumerate() {
+        let stem = file
+            .file_stem()
+            .map(|s| safe_file_stem(&s.to_string_lossy(), 40))
+            .unwrap_or_default();
+        let dir = work_dir.join(format!("{}-{stem}", n + 1));
+        match read_one(file, &dir) {
+            Ok(read) => {
+                read_any = true;
+                merge(&mut set, read);
+            }
+            Err(problem) => set.problems.push(format!("{}: {problem}", file.display())),
+        }
+    }
+    if read_any {
+        Ok(set)
+    } else {
+        Err(set.problems.join("\n"))
+    }
+}
+
+/// Reads one input file of whatever format into `dir`.
+fn read_one(file: &Path, dir: &Path) -> Result<common::Read, String> {
+    match detect::sniff(file)? {
+        SourceFormat::Archive => archive::read(file, dir),
+        SourceFormat::ContentExport => package::read(file, dir),
+        SourceFormat::OriginalZip => original::read(file, dir),
+    }
+}
+
+/// Adds what one file held to the set: one item per old id, the newer backup (by the item's
+/// `modified`, then by input order) winning.
+fn merge(set: &mut BackupSet, read: common::Read) {
+    if set.source_portal.is_none() {
+        set.source_portal = read.source_portal;
+    }
+    set.problems.extend(read.problems);
+    for item in read.items {
+        let modified = |i: &SourceItem| i.item["modified"].as_i64().unwrap_or(0);
+        match set.items.iter_mut().find(|i| i.old_id == item.old_id) {
+            Some(old) if modified(old) <= modified(&item) => *old = item,
+            Some(_) => {}
+            None => set.items.push(item),
+        }
+    }
 }
