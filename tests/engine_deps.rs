@@ -284,3 +284,89 @@ fn parsers_on_documents_captured_from_real_portals() {
         assert_eq!(got, want, "{id}");
     }
 }
+
+/// Runs the dependency view job as admin for `selected`, with every demo item as a candidate.
+async fn dependency_report(
+    sb: &SandboxHandle,
+    selected: &[&str],
+    cancel: CancellationToken,
+) -> Result<deps::DependencyReport, String> {
+    use agol_backup::engine::{JobId, Outcome, PortalConnection, Reporter};
+    let request = deps::DependencyRequest {
+        connection: PortalConnection {
+            options: options(&sb.url()),
+            credentials: Credentials::password("admin", "sandbox-admin"),
+        },
+        items: selected.iter().map(|s| s.to_string()).collect(),
+        candidates: items(sb)
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect(),
+        concurrency: 4,
+    };
+    let (tx, _rx) = std::sync::mpsc::channel();
+    deps::run(request, Reporter::headless(JobId(1), tx), cancel)
+        .await
+        .map(|o| match o {
+            Outcome::Dependencies(report) => *report,
+            other => panic!("not a dependency outcome: {other:?}"),
+        })
+}
+
+fn related_ids(list: &[deps::RelatedItem]) -> Vec<(String, bool, bool)> {
+    list.iter()
+        .map(|r| (r.id.clone(), r.direct, r.local))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dependency_job_lists_the_parcel_apps_needs_and_blast_radius() {
+    let sb = support::demo().await;
+    let all = items(&sb);
+    let app = id_of(&all, "Riverton Parcel Lookup", "Web Mapping Application");
+    let map = id_of(&all, "Riverton Parcel Viewer", "Web Map");
+    let view = id_of(&all, "Parcels (public view)", "Feature Service");
+    let source = id_of(&all, "Parcels", "Feature Service");
+    let exb = id_of(&all, "Riverton Utility Explorer", "Web Experience");
+    let report = dependency_report(&sb, &[&app, &map], CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.items.len(), 2);
+
+    let app_deps = &report.items[0];
+    assert_eq!(app_deps.item.id, app);
+    assert_eq!(app_deps.item.title, "Riverton Parcel Lookup");
+    assert_eq!(app_deps.item.item_type, "Web Mapping Application");
+    // In the organisation by title (Parcels, Parcels (public view), Riverton Parcel Viewer),
+    // then what cannot be read: the map's basemap and the app's template (by id).
+    assert_eq!(
+        related_ids(&app_deps.needs),
+        [
+            (source.clone(), false, true),
+            (view.clone(), false, true),
+            (map.clone(), true, true),
+            (TOPO.to_string(), false, false),
+            (TEMPLATE.to_string(), true, false),
+        ]
+    );
+    assert_eq!(app_deps.needs[2].item_type, "Web Map");
+    assert!(app_deps.needed_by.is_empty(), "nothing needs the app");
+
+    let map_deps = &report.items[1];
+    assert_eq!(
+        related_ids(&map_deps.needed_by),
+        [(app.clone(), true, true), (exb.clone(), true, true)],
+        "the app and the Experience Builder app both show the map"
+    );
+    let missing: Vec<&str> = report
+        .missing_needs(|id| id == app || id == map)
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(missing, [source.as_str(), view.as_str()]);
+
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let stopped = dependency_report(&sb, &[&app], cancel).await;
+    assert_eq!(stopped, Err("cancelled".to_string()));
+}

@@ -164,3 +164,30 @@ async fn sandbox_admin_routes_need_an_admin() {
             .any(|u| u == "viewer")
     );
 }
+
+#[tokio::test]
+async fn repeated_slashes_in_a_path_count_as_one() {
+    // Esri's Python API posts `create_view` to `{resturl}/content/users/{u}/createService`
+    // with a `resturl` that ends in `/`.
+    let sb = support::demo().await;
+    let s = Session::admin(&sb).await;
+    let me = s.get("/community//self", &[]).await;
+    assert_eq!(me["username"], "admin", "{me}");
+    let url = format!("{}//content/users/admin/createService", s.rest);
+    let cp = r#"{"name":"SlashView","capabilities":"Query"}"#;
+    let v: Value = s
+        .auth(support::client().post(&url))
+        .form(&[
+            ("createParameters", cp),
+            ("outputType", "featureService"),
+            ("f", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["success"], true, "{v}");
+    assert_eq!(v["name"], "SlashView");
+}

@@ -1,7 +1,8 @@
 //! The Backup tab driven through AccessKit with egui_kittest: loading a CSV, selecting (all,
 //! none, filtered, one by one), Start sending exactly the selected ids and chosen options, live
 //! status and progress from the engine's events, Cancel, Verify, remembered settings; and one
-//! backup through the real engine against the in-process sandbox.
+//! backup through the real engine against the in-process sandbox. `deps`: the mode radio
+//! buttons and the dependency view.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +18,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use crate::ui_app::{Commands, fake_engine, frames, harness, log_text, send, signed_in_app};
+
+mod deps;
 
 const PARCELS: &str = "0123456789abcdef0123456789abcd01";
 const ROADS: &str = "0123456789abcdef0123456789abcd02";
@@ -291,6 +294,7 @@ fn backup_settings_are_remembered() {
         app.backup.fields.destination = "/somewhere/else".into();
         app.backup.fields.workers = 12;
         app.backup.fields.with_dependencies = true;
+        app.backup.fields.mode = "ocm_per_item".into();
         app.save_settings(true);
     }
     let (engine, _cmds, _events) = fake_engine();
@@ -302,6 +306,7 @@ fn backup_settings_are_remembered() {
     );
     assert_eq!(f.workers, 12);
     assert!(f.with_dependencies);
+    assert_eq!(f.mode, "ocm_per_item");
     assert_eq!(
         app.backup.table.rows().len(),
         4,

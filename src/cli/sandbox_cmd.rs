@@ -15,7 +15,7 @@ pub struct SandboxArgs {
     /// Address to listen on (plain HTTP and TLS on the same port).
     #[arg(long, default_value = "127.0.0.1:8400")]
     pub addr: SocketAddr,
-    /// `demo`, or `generated:N[:SEED]` for N generated items.
+    /// `demo`, `generated:N[:SEED]` for N generated items, or `demo+generated:N[:SEED]` for both.
     #[arg(long, default_value = "demo")]
     pub dataset: Dataset,
     /// Folder for the CA certificate `ca.pem` (a temporary folder if not given).

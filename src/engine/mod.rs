@@ -1,4 +1,4 @@
-//! The use cases (scan, backup, verify, restore, inspect), run as async jobs
+//! The use cases (scan, backup, verify, restore, inspect, dependencies), run as async jobs
 //! on a background tokio runtime. Jobs talk to the outside only through a [`Reporter`], so the
 //! engine depends on neither egui nor the terminal: the window and the CLI are two consumers of
 //! the same [`Event`] stream. Depends on `portal` and `formats`, never on `ui` or `cli`.
@@ -42,6 +42,8 @@ pub enum Command {
     Restore(Box<restore::RestoreRequest>),
     /// List what backup files hold, without a portal and without extracting.
     Inspect(Vec<std::path::PathBuf>),
+    /// What the selected items need and what needs them (the Backup tab's dependency view).
+    Dependencies(Box<deps::DependencyRequest>),
     /// Stop a running job as soon as possible (its `Finished` event still follows).
     Cancel(JobId),
 }
@@ -83,6 +85,8 @@ pub enum Outcome {
     Restore(Box<restore::RestoreSummary>),
     /// What each inspected file holds.
     Inspect(Vec<restore::source::InputListing>),
+    /// Per selected item: what it needs and what needs it.
+    Dependencies(Box<deps::DependencyReport>),
 }
 
 /// What happened in a job.

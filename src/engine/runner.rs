@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 use super::reporter::Repaint;
-use super::{Command, Event, JobId, Outcome, Reporter, backup, restore, scan, verify};
+use super::{Command, Event, JobId, Outcome, Reporter, backup, deps, restore, scan, verify};
 
 /// The UI's side of the engine.
 pub struct EngineHandle {
@@ -118,6 +118,10 @@ fn dispatch(
             20,
         ),
         Command::Inspect(paths) => (Box::pin(inspect(paths)), 2),
+        Command::Dependencies(request) => (
+            Box::pin(deps::run(*request, reporter.clone(), cancel.clone())),
+            2,
+        ),
     };
     jobs.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -224,6 +224,20 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Decodes a JSON body straight into `T` (no intermediate tree); an error names the JSON path.
+pub(crate) fn decode_slice<T: serde::de::DeserializeOwned>(
+    t: &Transport,
+    req: &ApiRequest,
+    body: &[u8],
+) -> Result<T, PortalError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| PortalError::Decode {
+        url: super::error::redact_url(&t.url.join(&req.target)),
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,6 +80,12 @@ impl PortalClient {
     /// Sends `req` and returns its JSON body (envelope-checked); retries and re-authenticates
     /// as described in the module doc.
     pub async fn call_value(&self, req: &ApiRequest) -> Result<Value, PortalError> {
+        self.call(req).await
+    }
+
+    /// Sends `req` and returns its body (valid JSON, envelope-checked), renewing an invalid
+    /// token as the module doc says.
+    async fn call_body(&self, req: &ApiRequest) -> Result<bytes::Bytes, PortalError> {
         let Inner { transport, auth } = &*self.inner;
         let token = if req.anonymous {
             None
@@ -89,7 +95,7 @@ impl PortalClient {
         let mut token = token;
         let mut renewals = 0;
         loop {
-            match transport.json(req, token.as_ref()).await {
+            match transport.json_body(req, token.as_ref()).await {
                 Err(e) if e.is_invalid_token() && auth.can_renew() && renewals < RENEWALS => {
                     let Some(old) = token else { return Err(e) };
                     renewals += 1;
@@ -102,8 +108,8 @@ impl PortalClient {
 
     /// Sends `req` and decodes the answer into `T` (a decode error names the JSON path).
     pub async fn call<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, PortalError> {
-        let value = self.call_value(req).await?;
-        auth::decode(&self.inner.transport, req, value)
+        let body = self.call_body(req).await?;
+        auth::decode_slice(&self.inner.transport, req, &body)
     }
 
     /// `GET {rest}/{path}?f=json&params..` decoded into `T` (retried on transient failures).

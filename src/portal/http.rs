@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, Url, redirect};
 use serde_json::Value;
@@ -111,6 +112,21 @@ impl Transport {
         req: &ApiRequest,
         token: Option<&Secret>,
     ) -> Result<Value, PortalError> {
+        let body = self.json_body(req, token).await?;
+        serde_json::from_slice(&body).map_err(|e| PortalError::Decode {
+            url: redact_url(&self.url.join(&req.target)),
+            path: ".".into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Sends `req` and returns its body: valid JSON, already checked for the error envelope,
+    /// for the caller to decode straight into its own type.
+    pub async fn json_body(
+        &self,
+        req: &ApiRequest,
+        token: Option<&Secret>,
+    ) -> Result<Bytes, PortalError> {
         self.with_retries(req, || self.json_once(req, token)).await
     }
 
@@ -124,7 +140,7 @@ impl Transport {
             .await
     }
 
-    async fn json_once(&self, req: &ApiRequest, token: Option<&Secret>) -> Result<Value, Failure> {
+    async fn json_once(&self, req: &ApiRequest, token: Option<&Secret>) -> Result<Bytes, Failure> {
         let _permit = self.permits.acquire().await.map_err(closed)?;
         let resp = self.send_once(req, token).await?;
         let url = redact_url(resp.url().as_str());
@@ -137,21 +153,9 @@ impl Transport {
         if !status.is_success() {
             return Err(status_failure(&url, status.as_u16(), &headers, &body));
         }
-        let value: Value = serde_json::from_slice(&body).map_err(|e| {
-            // A cut or garbled body: the next attempt usually gets a whole one.
-            Failure::transient(PortalError::Decode {
-                url: url.clone(),
-                path: ".".into(),
-                message: if body.is_empty() {
-                    "empty body where JSON was expected".into()
-                } else {
-                    format!("the body is not JSON ({e})")
-                },
-            })
-        })?;
-        match envelope(&url, &value) {
+        match body_envelope(&url, &body).map_err(|e| Failure::transient(*e))? {
             Some(err) => Err(api_failure(err, &headers)),
-            None => Ok(value),
+            None => Ok(body),
         }
     }
 
@@ -318,6 +322,36 @@ fn next_location(url: &Url, headers: &HeaderMap) -> Result<Url, PortalError> {
         url: redact_url(url.as_str()),
         message: format!("redirect to an invalid URL: {e}"),
     })
+}
+
+/// The error envelope of a JSON body, if it is one. The body is checked without building its
+/// tree (only an `error` member is kept), so a large search page is parsed into a tree once
+/// at most, by its caller. A body that is not JSON is a transient failure: a cut or garbled
+/// body, which the next attempt usually gets whole.
+fn body_envelope(url: &str, body: &[u8]) -> Result<Option<PortalError>, Box<PortalError>> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        error: Option<Value>,
+    }
+    match serde_json::from_slice::<Probe>(body) {
+        Ok(probe) => Ok(probe
+            .error
+            .and_then(|e| envelope(url, &serde_json::json!({ "error": e })))),
+        // Valid JSON that is not an object (an array, a string) cannot be an envelope.
+        Err(_) => match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Ok(None),
+            Err(e) => Err(Box::new(PortalError::Decode {
+                url: url.to_string(),
+                path: ".".into(),
+                message: if body.is_empty() {
+                    "empty body where JSON was expected".into()
+                } else {
+                    format!("the body is not JSON ({e})")
+                },
+            })),
+        },
+    }
 }
 
 #[cfg(test)]

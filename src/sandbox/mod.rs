@@ -29,7 +29,7 @@ mod writes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -48,17 +48,39 @@ pub enum Dataset {
         /// Generator seed.
         seed: u64,
     },
+    /// The demo organisation plus `count` generated items (and their services and members),
+    /// for benchmarks that want both the hand-made dependencies and volume.
+    DemoPlusGenerated {
+        /// How many generated items.
+        count: usize,
+        /// Generator seed.
+        seed: u64,
+    },
 }
 
 impl std::str::FromStr for Dataset {
     type Err = String;
 
-    /// Parses `demo` or `generated:N[:SEED]`.
+    /// Parses `demo`, `generated:N[:SEED]` or `demo+generated:N[:SEED]`.
     fn from_str(s: &str) -> Result<Self, String> {
         if s == "demo" {
             return Ok(Dataset::Demo);
         }
-        let bad = || format!("dataset must be 'demo' or 'generated:N[:SEED]', not '{s}'");
+        if let Some(rest) = s.strip_prefix("demo+") {
+            return match rest.parse::<Dataset>() {
+                Ok(Dataset::Generated { count, seed }) => {
+                    Ok(Dataset::DemoPlusGenerated { count, seed })
+                }
+                _ => Err(format!(
+                    "dataset must be 'demo', 'generated:N[:SEED]' or 'demo+generated:N[:SEED]', not '{s}'"
+                )),
+            };
+        }
+        let bad = || {
+            format!(
+                "dataset must be 'demo', 'generated:N[:SEED]' or 'demo+generated:N[:SEED]', not '{s}'"
+            )
+        };
         let rest = s.strip_prefix("generated:").ok_or_else(bad)?;
         let mut parts = rest.split(':');
         let count = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
@@ -138,7 +160,7 @@ pub enum SandboxError {
 
 /// Shared state of a running sandbox, handed to every route.
 pub struct Ctx {
-    state: Mutex<State>,
+    state: RwLock<State>,
     /// The configuration it was started with.
     pub cfg: SandboxConfig,
     /// `http://host:port` of the portal port.
@@ -152,10 +174,18 @@ pub struct Ctx {
 use model::State;
 
 impl Ctx {
-    /// Locks the state. Never hold the guard across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
+    /// Locks the state for writing. Never hold the guard across an `.await`.
+    pub fn lock(&self) -> RwLockWriteGuard<'_, State> {
         self.state
-            .lock()
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Locks the state for reading: searches, the heaviest requests, run side by side.
+    /// Never hold the guard across an `.await`.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state
+            .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -274,7 +304,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let blob_base = format!("http://{}", host_port(blob_addr));
     let state = dataset::build(&config.dataset, &base);
     let ctx = Arc::new(Ctx {
-        state: Mutex::new(state),
+        state: RwLock::new(state),
         faults: faults::Faults::new(&config),
         cfg: config,
         base,

@@ -1,14 +1,20 @@
 //! The portal port's routing table: the portal REST API under `/portal/sharing/rest`, the OAuth
 //! pages under `/portal/sharing/oauth2`, hosted services under `/server/rest`, and the admin-only
 //! `/sandbox/stats` and `/sandbox/snapshot`. Every route passes the fault/accounting layer.
+//! Repeated slashes in a path count as one, as on real portals: Esri's Python API builds some
+//! URLs as `f"{gis.resturl}/content/..."` from a `resturl` that already ends in `/` (e.g.
+//! `FeatureLayerCollectionManager.create_view`, which Esri's `import_content` uses for views).
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::Uri;
+use axum::http::uri::PathAndQuery;
 use axum::middleware;
 use axum::routing::any;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 use super::auth;
 use super::items::item_json;
@@ -18,6 +24,38 @@ use super::{Ctx, faults, features, items, oauth, portal_routes, search, user_con
 
 /// The router of the portal port.
 pub fn portal_router(ctx: Arc<Ctx>) -> Router {
+    let routes = portal_routes_of(ctx);
+    Router::new().fallback_service(routes.map_request(collapse_slashes))
+}
+
+/// The request with every run of `/` in its path made one `/` (the query is left alone).
+fn collapse_slashes(mut req: Request) -> Request {
+    let uri = req.uri();
+    if !uri.path().contains("//") {
+        return req;
+    }
+    let mut path = String::with_capacity(uri.path().len());
+    for c in uri.path().chars() {
+        if !(c == '/' && path.ends_with('/')) {
+            path.push(c);
+        }
+    }
+    let path_and_query = match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
+    let mut parts = uri.clone().into_parts();
+    if let Ok(pq) = path_and_query.parse::<PathAndQuery>() {
+        parts.path_and_query = Some(pq);
+        if let Ok(new) = Uri::from_parts(parts) {
+            *req.uri_mut() = new;
+        }
+    }
+    req
+}
+
+/// Every route of the portal port, before the path is normalised.
+fn portal_routes_of(ctx: Arc<Ctx>) -> Router {
     let rest = Router::new()
         .merge(portal_routes::routes())
         .merge(items::routes())

@@ -1,14 +1,15 @@
 //! Drawing the Backup tab: the source row (CSV path, Browse…, Load, Use last scan), the options
-//! (mode, workers, the switches, destination with a folder picker), the action row (Start backup
-//! or why not, Cancel, Verify archives, Open destination folder, status and counts), the
-//! progress bar and the item table. State changes go through [`BackupTab`]'s methods; commands
-//! are returned, never sent from here.
+//! (mode radio buttons, workers, the switches, destination with a folder picker), the action
+//! row (Start backup or why not, Cancel, the dependency view toggle, Verify archives, Open
+//! destination folder, status and counts), the progress bar, the item table and beside it the
+//! dependency view (`deps_view`) when open. State changes go through [`BackupTab`]'s methods;
+//! commands are returned, never sent from here.
 
 use std::path::{Path, PathBuf};
 
 use crate::engine::{Command, Level};
 
-use super::backup_tab::{BackupTab, STANDARD_MODE_HELP};
+use super::backup_tab::{BackupTab, MODES};
 use super::connection::ConnectionBar;
 use super::log_panel::LogPanel;
 use super::progress::progress_ui;
@@ -62,9 +63,21 @@ impl BackupTab {
     ) -> Option<Command> {
         let idle = self.running().is_none();
         ui.add_enabled_ui(idle, |ui| self.form_ui(ui, last_scan, log));
-        let command = self.actions_ui(ui, bar, log);
+        let mut command = self.actions_ui(ui, bar, log);
         progress_ui(ui, self.progress.as_ref(), !idle);
         ui.separator();
+        if self.deps.open {
+            egui::Panel::right("dependency_panel")
+                .resizable(true)
+                .default_size(440.0)
+                .min_size(260.0)
+                .max_size(700.0)
+                .show(ui, |ui| {
+                    if let Some(c) = self.deps.ui(ui, bar, &mut self.table, log) {
+                        command = Some(c);
+                    }
+                });
+        }
         if self.table.rows().is_empty() {
             ui.weak(
                 "No items loaded: Load a CSV (a scan inventory or any CSV with an id column) \
@@ -85,18 +98,7 @@ impl BackupTab {
             .num_columns(2)
             .show(ui, |ui| {
                 self.source_row(ui, last_scan, log);
-                let label = ui.label("Mode");
-                ui.horizontal(|ui| {
-                    egui::ComboBox::from_id_salt("backup_mode")
-                        .selected_text("Standard")
-                        .show_ui(ui, |ui| {
-                            let _ = ui.selectable_label(true, "Standard");
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.weak(STANDARD_MODE_HELP);
-                });
-                ui.end_row();
+                self.mode_row(ui);
                 let label = ui.label("Workers");
                 ui.horizontal(|ui| {
                     ui.add(egui::DragValue::new(&mut self.fields.workers).range(1..=16))
@@ -110,6 +112,23 @@ impl BackupTab {
                 ui.end_row();
                 self.destination_row(ui);
             });
+    }
+
+    /// One radio button per mode, each with its one-line explanation.
+    fn mode_row(&mut self, ui: &mut egui::Ui) {
+        ui.label("Mode");
+        ui.vertical(|ui| {
+            let current = self.options().mode;
+            for (mode, text, help) in MODES {
+                ui.horizontal(|ui| {
+                    if ui.radio(current == mode, text).clicked() {
+                        self.fields.mode = mode.name().to_string();
+                    }
+                    ui.weak(help);
+                });
+            }
+        });
+        ui.end_row();
     }
 
     fn source_row(&mut self, ui: &mut egui::Ui, last_scan: &str, log: &mut LogPanel) {
@@ -193,6 +212,8 @@ impl BackupTab {
             } else if let Some(why) = blocker {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("Cannot start: {why}"));
             }
+            ui.toggle_value(&mut self.deps.open, "Dependency view")
+                .on_hover_text("Show what the selected items need and what needs them");
             ui.separator();
             ui.label(self.status_text());
             ui.separator();

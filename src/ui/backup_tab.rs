@@ -2,25 +2,43 @@
 //! with an id column) into a table with a checkbox per row, the run options and destination
 //! (remembered in [`BackupSettings`]), Start / Cancel / Verify as engine commands, and the
 //! job's events: live status per row, counts by status, progress. One job (a backup or a
-//! verification) at a time. Drawing is in `backup_form`; this module touches no files except
+//! verification) at a time, besides the dependency view's job (`deps_view`, routed here by job
+//! id). Drawing is in `backup_form`; this module touches no files except
 //! reading the selection CSV and creating the destination folder when a backup starts.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::engine::backup::{BackupOptions, BackupRequest, read_selection};
+use crate::engine::backup::{BackupMode, BackupOptions, BackupRequest, read_selection};
 use crate::engine::{Command, Event, EventKind, JobId, Level, Outcome, Progress};
 use crate::formats::inventory::Inventory;
 use crate::formats::utc::format_datetime;
 
 use super::connection::ConnectionBar;
+use super::deps_view::DependencyView;
 use super::log_panel::LogPanel;
 use super::scan_tab::JobState;
 use super::settings::BackupSettings;
 use super::table::{Table, TableRow};
 
-/// The one-line explanation of the standard mode.
-pub const STANDARD_MODE_HELP: &str = "one ZIP archive per item, with a manifest of checksums";
+/// The modes the tab offers: mode, radio button label, one-line explanation.
+pub const MODES: [(BackupMode, &str, &str); 3] = [
+    (
+        BackupMode::Standard,
+        "Standard",
+        "one ZIP archive per item, with a manifest of checksums",
+    ),
+    (
+        BackupMode::OcmPerItem,
+        "OCM per item",
+        "one .contentexport package per selected item, holding it and everything it needs",
+    ),
+    (
+        BackupMode::OcmBatch,
+        "OCM batch",
+        "one .contentexport package holding every selected item and everything they need",
+    ),
+];
 
 /// What the tab's job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +47,8 @@ pub enum JobKind {
     Backup,
     /// A verification of the destination's archives.
     Verify,
+    /// The dependency view's reading of the selected items.
+    Dependencies,
 }
 
 impl JobKind {
@@ -36,6 +56,7 @@ impl JobKind {
     pub fn of(command: &Command) -> JobKind {
         match command {
             Command::Verify(_) => JobKind::Verify,
+            Command::Dependencies(_) => JobKind::Dependencies,
             _ => JobKind::Backup,
         }
     }
@@ -44,6 +65,7 @@ impl JobKind {
         match self {
             JobKind::Backup => "Backup",
             JobKind::Verify => "Verification",
+            JobKind::Dependencies => "Dependency view",
         }
     }
 }
@@ -65,6 +87,8 @@ pub struct BackupTab {
     pub counts: BTreeMap<String, u64>,
     /// Ids with a damaged or unreadable archive in the current verification.
     damaged: HashSet<String>,
+    /// The dependency view (its own job, beside the backup or verification).
+    pub deps: DependencyView,
 }
 
 /// The colour of a status word in the status column.
@@ -94,6 +118,7 @@ impl BackupTab {
             progress: None,
             counts: BTreeMap::new(),
             damaged: HashSet::new(),
+            deps: DependencyView::default(),
         }
     }
 
@@ -165,8 +190,12 @@ impl BackupTab {
         true
     }
 
-    /// Marks `job` (of `kind`) as this tab's running job.
+    /// Marks `job` (of `kind`) as this tab's running job (a dependency job as the view's).
     pub fn started(&mut self, job: JobId, kind: JobKind) {
+        if kind == JobKind::Dependencies {
+            self.deps.started(job, self.table.selected_ids());
+            return;
+        }
         self.state = JobState::Running(job);
         self.kind = kind;
         self.progress = None;
@@ -179,6 +208,10 @@ impl BackupTab {
 
     /// Takes one event of this tab's job.
     pub fn on_event(&mut self, event: &Event, log: &mut LogPanel) {
+        if self.deps.owns(event.job) {
+            self.deps.on_event(event, log);
+            return;
+        }
         match &event.kind {
             EventKind::Progress(p) => self.progress = Some(p.clone()),
             EventKind::Row {
@@ -240,6 +273,7 @@ impl BackupTab {
     pub fn options(&self) -> BackupOptions {
         let f = &self.fields;
         BackupOptions {
+            mode: BackupMode::from_name(&f.mode).unwrap_or_default(),
             workers: f.workers.clamp(1, 16),
             thumbnails: f.thumbnails,
             export_data: f.export_data,
@@ -357,6 +391,7 @@ fn summarize(outcome: &Outcome, state: &mut JobState, log: &mut LogPanel) {
                 ),
             );
         }
-        Outcome::Scan(_) | Outcome::Restore(_) | Outcome::Inspect(_) => {}
+        Outcome::Scan(_) | Outcome::Restore(_) | Outcome::Inspect(_) | Outcome::Dependencies(_) => {
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod backup_form;
 pub mod backup_tab;
 pub mod connection;
+pub mod deps_view;
 pub mod log_panel;
 pub mod monitor;
 pub mod progress;

@@ -323,7 +323,10 @@ impl RestoreTab {
                     self.state = JobState::Cancelled;
                 }
             }
-            Outcome::Scan(_) | Outcome::Backup(_) | Outcome::Verify(_) => {}
+            Outcome::Scan(_)
+            | Outcome::Backup(_)
+            | Outcome::Verify(_)
+            | Outcome::Dependencies(_) => {}
         }
     }
 

@@ -51,6 +51,9 @@ pub struct BackupSettings {
     pub source: String,
     /// The destination folder.
     pub destination: String,
+    /// Archive format, as `BackupMode::name` spells it (`standard`, `ocm_per_item`,
+    /// `ocm_batch`); an unknown name means standard.
+    pub mode: String,
     /// Items backed up at the same time (1..=16).
     pub workers: usize,
     /// Download thumbnails.
@@ -74,6 +77,7 @@ impl Default for BackupSettings {
         BackupSettings {
             source: dir.join(DEFAULT_INVENTORY_NAME).display().to_string(),
             destination: dir.join("backups").display().to_string(),
+            mode: o.mode.name().to_string(),
             workers: o.workers,
             thumbnails: o.thumbnails,
             export_data: o.export_data,
@@ -221,6 +225,7 @@ mod tests {
         s.scan.preset = "tag".into();
         s.backup.workers = 9;
         s.backup.incremental = true;
+        s.backup.mode = "ocm_batch".into();
         s.restore.policy = "update".into();
         s.restore.inputs = "/b/one.zip;/b/two.contentexport".into();
         s.save(&path).expect("save");

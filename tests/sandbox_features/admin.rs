@@ -131,6 +131,17 @@ async fn create_service_then_add_to_definition_and_load_rows() {
         )
         .await;
     assert_eq!(dup["error"]["code"], 400);
+    assert_eq!(
+        dup["success"], false,
+        "Esri's create_view reads success first: {dup}"
+    );
+    assert!(
+        dup["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{dup}"
+    );
 
     let layer0 = get(&s, &fx.svc("FxHydrants/FeatureServer/0"), &[]).await;
     let table1 = get(&s, &fx.svc("FxHydrants/FeatureServer/1"), &[]).await;
@@ -228,4 +239,45 @@ async fn create_view_service_over_a_source() {
         get(&s, &fx.svc("FxView/FeatureServer"), &[]).await["isView"],
         true
     );
+}
+
+#[tokio::test]
+async fn a_view_layer_given_only_its_source_takes_the_source_schema() {
+    // What Esri's `FeatureLayerCollectionManager.create_view` sends: id, name, adminLayerInfo.
+    let fx = fixture::start().await;
+    let s = fx.session("editor").await;
+    let v = s
+        .post(
+            "content/users/editor/createService",
+            &[
+                ("createParameters", r#"{"name":"FxBareView","isView":true}"#),
+                ("isView", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(v["success"], true, "{v}");
+    let bare = json!({"layers": [{"id": 0, "name": "Hydrants", "adminLayerInfo": {
+        "popupInfo": null, "viewLayerDefinition": {"sourceServiceName": "FxHydrants",
+        "sourceLayerId": 0, "sourceLayerFields": "*"}}}], "tables": []});
+    let v = post(
+        &s,
+        &fx.admin("FxBareView/FeatureServer/addToDefinition"),
+        &[("addToDefinition", &bare.to_string()), ("async", "true")],
+    )
+    .await;
+    assert_eq!(v["success"], true, "{v}");
+    let svc = get(&s, &fx.svc("FxBareView/FeatureServer"), &[]).await;
+    assert_eq!(svc["layers"][0]["name"], "Hydrants", "{svc}");
+    assert_eq!(svc["tables"], json!([]), "a layer, not a table: {svc}");
+    let layer = get(&s, &fx.svc("FxBareView/FeatureServer/0"), &[]).await;
+    let source = get(&s, &fx.svc("FxHydrants/FeatureServer/0"), &[]).await;
+    assert_eq!(layer["geometryType"], source["geometryType"]);
+    assert_eq!(layer["fields"], source["fields"]);
+    let all = get(
+        &s,
+        &fx.svc("FxBareView/FeatureServer/0/query"),
+        &[("where", "1=1"), ("returnCountOnly", "true")],
+    )
+    .await;
+    assert_eq!(all["count"], fixture::HYDRANTS);
 }

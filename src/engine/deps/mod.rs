@@ -6,14 +6,16 @@
 //! Parts: `graph` ([`DependencyGraph`], [`Node`], [`EdgeReason`], closure and blast radius),
 //! `order` (dependency order), `guid` (item ids in text and JSON), `parse` (per-type rules for
 //! item JSON, pure), `relations` (relationship types per item type, pure), `documents` (which
-//! documents to read per type, pure), `visit` (reading one item) and `build` ([`build_graph`]).
-//! Reads through `portal` only; writes nothing and reports nothing (callers turn the graph into
-//! events and files).
+//! documents to read per type, pure), `visit` (reading one item), `build` ([`build_graph`]) and
+//! `job` (the Backup tab's dependency view as an engine job, [`run`]). Reads through `portal`
+//! only and writes nothing; only `job` reports (other callers turn the graph into events and
+//! files).
 
 mod build;
 mod documents;
 mod graph;
 mod guid;
+mod job;
 mod order;
 mod parse;
 mod relations;
@@ -22,5 +24,8 @@ mod visit;
 pub use build::build_graph;
 pub use graph::{DependencyGraph, EdgeReason, Node};
 pub use guid::is_item_id;
+pub use job::{
+    DEFAULT_CONCURRENCY, DependencyReport, DependencyRequest, ItemDependencies, RelatedItem, run,
+};
 pub use parse::{data_references, service_root, service_urls};
 pub use relations::{ALWAYS_FORWARD, ALWAYS_REVERSE, DEPENDENCY_TRACKING, relationship_types};

@@ -6,9 +6,10 @@
 //! Mapping per archive: `item.json` -> `properties.json`, `thumbnail/<name>` ->
 //! `files/<name>`, `metadata/metadata.xml` -> `files/metadata.xml`, resources -> `resources/<full
 //! portal path>` (from `resources/resources.json`), `data/data.json` -> `data/structure.json`,
-//! other `data/<file>` and `export/<file>` -> `data/<file>`, `service/service.json` ->
-//! `data/flc_props.json` (views: `data/view_props.json` plus `data/layer_<id>_props.json` from
-//! `service/layers/<id>.json`), `related.json` -> `relationships.json`. Layer GeoJSON,
+//! other `data/<file>` and `export/<file>` -> `data/<file>`, `service/admin.json` (else
+//! `service/service.json` with the full `service/layers/<id>.json`) -> `data/flc_props.json`
+//! (views: `data/view_props.json` plus `data/layer_<id>_props.json`, see [`service_props`]),
+//! `related.json` -> `relationships.json`. Layer GeoJSON,
 //! attachments, replicas and sharing have no place in the format and stay in the archives.
 
 use std::collections::HashMap;
@@ -19,7 +20,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 use zip::ZipArchive;
 
-use super::{NotIncluded, PackageItemReport, PackageManifest, PackageWriter, relationships_json};
+use super::{
+    NotIncluded, PackageItemReport, PackageManifest, PackageWriter, relationships_json,
+    service_props,
+};
 use crate::formats::FormatError;
 use crate::formats::archive::{BackupManifest, ItemStatus, check_entry_path, read_manifest};
 
@@ -119,25 +123,34 @@ fn convert_item(
         .is_some_and(|k| k.iter().any(|k| k == "View Service"));
     let resources = resource_names(json_entry(&mut zip, path, "resources/resources.json")?);
     for artefact in &backup.artefacts {
+        if service_props::is_service_entry(&artefact.path) {
+            continue;
+        }
         let target = if let Some(r) = resources.get(&artefact.path) {
             Some(format!("resources/{r}"))
         } else {
-            package_path(&artefact.path, is_view)
+            package_path(&artefact.path)
         };
         if let Some(target) = target {
             copy_entry(writer, &mut zip, path, id, &artefact.path, &target)?;
         }
     }
+    for (target, value) in service_props::service_files(is_view, |e| json_entry(&mut zip, path, e))?
+    {
+        let bytes = super::json::to_ascii_pretty(&value).map_err(|e| misuse(&target, &e))?;
+        writer.add_file(id, &target, &bytes)?;
+    }
     let related = json_entry(&mut zip, path, "related.json")?;
     let related_items = related.as_ref().map(forward_related);
     let relationships = relationships_json(id, edges, related_items.as_ref());
-    let bytes = super::json::to_ascii_pretty(&relationships).map_err(|e| misuse(&e))?;
+    let bytes = super::json::to_ascii_pretty(&relationships)
+        .map_err(|e| misuse(super::RELATIONSHIPS_NAME, &e))?;
     writer.add_file(id, super::RELATIONSHIPS_NAME, &bytes)
 }
 
 /// Where an archive entry goes in the item folder; `None` for entries the format has no place
 /// for (and for the resources, handled by their list).
-fn package_path(entry: &str, is_view: bool) -> Option<String> {
+fn package_path(entry: &str) -> Option<String> {
     if let Some(name) = entry.strip_prefix("thumbnail/") {
         return Some(format!("files/{name}"));
     }
@@ -153,17 +166,7 @@ fn package_path(entry: &str, is_view: bool) -> Option<String> {
     if entry.starts_with("data/") {
         return Some(entry.to_string());
     }
-    if entry == "service/service.json" {
-        let name = if is_view { "view_props" } else { "flc_props" };
-        return Some(format!("data/{name}.json"));
-    }
-    let layer = entry
-        .strip_prefix("service/layers/")
-        .and_then(|n| n.strip_suffix(".json"));
-    match layer {
-        Some(layer) if is_view => Some(format!("data/layer_{layer}_props.json")),
-        _ => None,
-    }
+    None
 }
 
 /// Archive entry -> full portal resource path, from the archive's `resources.json`; a path
@@ -257,9 +260,9 @@ fn bad(path: &Path, message: String) -> FormatError {
 }
 
 /// A serialisation failure (cannot happen for a `Value`), as writer misuse.
-fn misuse(e: &std::io::Error) -> FormatError {
+fn misuse(file: &str, e: &std::io::Error) -> FormatError {
     FormatError::WriterMisuse {
-        message: format!("relationships.json could not be serialised: {e}"),
+        message: format!("{file} could not be serialised: {e}"),
     }
 }
 
@@ -269,29 +272,18 @@ mod tests {
 
     #[test]
     fn entries_map_to_the_package_layout() {
+        assert_eq!(package_path("thumbnail/t.png").unwrap(), "files/t.png");
         assert_eq!(
-            package_path("thumbnail/t.png", false).unwrap(),
-            "files/t.png"
-        );
-        assert_eq!(
-            package_path("data/data.json", false).unwrap(),
+            package_path("data/data.json").unwrap(),
             "data/structure.json"
         );
         assert_eq!(
-            package_path("export/a_export.zip", false).unwrap(),
+            package_path("export/a_export.zip").unwrap(),
             "data/a_export.zip"
         );
-        assert_eq!(
-            package_path("service/service.json", true).unwrap(),
-            "data/view_props.json"
-        );
-        assert_eq!(
-            package_path("service/layers/3.json", true).unwrap(),
-            "data/layer_3_props.json"
-        );
-        assert!(package_path("service/layers/3.json", false).is_none());
-        assert!(package_path("layers/0.geojson", false).is_none());
-        assert!(package_path("sharing.json", false).is_none());
+        assert!(package_path("service/layers/3.json").is_none());
+        assert!(package_path("layers/0.geojson").is_none());
+        assert!(package_path("sharing.json").is_none());
     }
 
     #[test]

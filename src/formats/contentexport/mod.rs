@@ -20,6 +20,7 @@ pub mod kinds;
 mod naming;
 mod reader;
 mod scan;
+mod service_props;
 mod summary;
 mod verify;
 mod writer;
@@ -35,6 +36,7 @@ pub use from_archives::{package_from_archives, package_from_archives_with, packa
 pub use gml::{GmlNode, ParsedGraph, parse_gml, write_gml};
 pub use naming::{PackageNaming, package_file_name, package_name};
 pub use reader::{PackageItem, PackageSummary, extract_package, read_package};
+pub use service_props::ADMIN_SERVICE_ENTRY;
 pub use verify::{PackageVerifyReport, verify_package};
 pub use writer::{PackageWriter, relationships_json};
 

@@ -40,7 +40,38 @@ pub fn build(dataset: &Dataset, base: &str) -> State {
     match dataset {
         Dataset::Demo => demo::build(base),
         Dataset::Generated { count, seed } => generated::build(*count, *seed, base),
+        Dataset::DemoPlusGenerated { count, seed } => {
+            merged(demo::build(base), generated::build(*count, *seed, base))
+        }
     }
+}
+
+/// `st` with the items, services, relationships, folders and members of `extra` added (the
+/// standard users and groups both share are kept once, with the members of both).
+fn merged(mut st: State, extra: State) -> State {
+    for (name, user) in extra.users {
+        st.users.entry(name).or_insert(user);
+    }
+    for (id, group) in extra.groups {
+        match st.groups.get_mut(&id) {
+            Some(have) => have.members.extend(group.members),
+            None => {
+                st.groups.insert(id, group);
+            }
+        }
+    }
+    for (id, folder) in extra.folders {
+        st.folders.entry(id).or_insert(folder);
+    }
+    for (id, item) in extra.items {
+        st.items.entry(id).or_insert(item);
+    }
+    st.relationships.extend(extra.relationships);
+    for (name, service) in extra.services {
+        st.services.entry(name).or_insert(service);
+    }
+    st.serial = st.serial.max(extra.serial);
+    st
 }
 
 /// Epoch milliseconds of a UTC date and time (proleptic Gregorian calendar).
@@ -164,6 +195,26 @@ mod tests {
         assert_eq!(ts(2024, 3, 1, 0, 0), 1_709_251_200_000);
         assert_eq!(ymd(ts(2024, 2, 29, 23, 59)), (2024, 2, 29));
         assert_eq!(ymd(ts(2019, 12, 31, 0, 0)), (2019, 12, 31));
+    }
+
+    #[test]
+    fn demo_plus_generated_holds_both() {
+        let base = "http://127.0.0.1:1";
+        let demo = build(&Dataset::Demo, base);
+        let generated = build(&Dataset::Generated { count: 30, seed: 4 }, base);
+        let both: Dataset = "demo+generated:30:4".parse().unwrap();
+        assert_eq!(both, Dataset::DemoPlusGenerated { count: 30, seed: 4 });
+        let st = build(&both, base);
+        assert_eq!(st.items.len(), demo.items.len() + 30);
+        assert_eq!(
+            st.services.len(),
+            demo.services.len() + generated.services.len()
+        );
+        assert!(
+            st.users.contains_key("viewer")
+                && generated.users.keys().all(|u| st.users.contains_key(u))
+        );
+        assert!("demo+nope".parse::<Dataset>().is_err());
     }
 
     #[test]

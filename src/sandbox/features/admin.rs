@@ -94,7 +94,8 @@ fn service_op(st: &mut State, caller: &Caller, name: &str, op: &str, p: &Params)
 
 /// Adds the `layers` and `tables` of an `addToDefinition` body. A view's layers name their
 /// source (`adminLayerInfo.viewLayerDefinition.sourceServiceName`), which makes the service a
-/// view of it; its filter becomes the layer's view filter.
+/// view of it; its filter becomes the layer's view filter, and what the definition leaves out
+/// of the schema comes from the source layer (`sourceLayerId`).
 fn add_to_definition(st: &mut State, caller: &Caller, name: &str, def: &Value) -> ApiResult {
     let defs: Vec<(Value, bool)> = ["layers", "tables"]
         .iter()
@@ -109,19 +110,35 @@ fn add_to_definition(st: &mut State, caller: &Caller, name: &str, def: &Value) -
         })
         .collect();
     let mut source: Option<String> = None;
-    for (d, _) in &defs {
-        if let Some(src) = d
-            .pointer("/adminLayerInfo/viewLayerDefinition/sourceServiceName")
-            .and_then(Value::as_str)
-        {
-            let src_svc = access::viewable(st, caller, src)
-                .map_err(|_| ApiError::bad_request(format!("Source service '{src}' not found.")))?;
-            source = Some(src_svc.name.clone());
-        }
+    let mut completed = Vec::with_capacity(defs.len());
+    for (d, table) in defs {
+        let view = d.pointer("/adminLayerInfo/viewLayerDefinition").cloned();
+        let src = view
+            .as_ref()
+            .and_then(|v| v.get("sourceServiceName"))
+            .and_then(Value::as_str);
+        let Some(src) = src else {
+            completed.push((d, table));
+            continue;
+        };
+        let src_svc = access::viewable(st, caller, src)
+            .map_err(|_| ApiError::bad_request(format!("Source service '{src}' not found.")))?;
+        source = Some(src_svc.name.clone());
+        let src_layer = view
+            .as_ref()
+            .and_then(|v| v.get("sourceLayerId"))
+            .and_then(Value::as_u64)
+            .and_then(|i| u32::try_from(i).ok())
+            .and_then(|i| src_svc.layer(i));
+        let d = match src_layer {
+            Some(l) => with_source_schema(d, l.to_json(src_svc, false)),
+            None => d,
+        };
+        completed.push((d, table));
     }
     let svc = service_mut(st, name)?;
     let mut added = Vec::new();
-    for (d, table) in defs {
+    for (d, table) in completed {
         let mut d = d;
         if table {
             d["type"] = json!("Table");
@@ -147,6 +164,22 @@ fn add_to_definition(st: &mut State, caller: &Caller, name: &str, def: &Value) -
         }
     }
     ok(json!({"success": true, "layers": added}))
+}
+
+/// A view layer definition as a real portal completes it: what the caller leaves out (type,
+/// geometry type, fields, display field...) comes from the source layer it names. Esri's
+/// `create_view` sends only `id`, `name` and `adminLayerInfo`.
+fn with_source_schema(given: Value, source: Value) -> Value {
+    match (given, source) {
+        (Value::Object(given), Value::Object(mut out)) => {
+            if !given.contains_key("id") {
+                out.remove("id");
+            }
+            out.extend(given);
+            Value::Object(out)
+        }
+        (given, _) => given,
+    }
 }
 
 fn layer_op(st: &mut State, name: &str, id: u32, op: &str, p: &Params) -> ApiResult {

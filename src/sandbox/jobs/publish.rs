@@ -11,7 +11,9 @@
 //! relationship to the source and a `publish` job that completes after `export_delay_ms`.
 //!
 //! `createService` makes an empty service (or a view, `isView`) synchronously; layers come
-//! later through the admin `addToDefinition`.
+//! later through the admin `addToDefinition`. A name in use answers `{"success": false,
+//! "error": {...}}`: Esri's `create_view` reads `res["success"]` before it looks at the error
+//! (and then retries with a unique name), so a bare error envelope would break it.
 
 use std::sync::Arc;
 
@@ -310,7 +312,9 @@ pub fn create_service(ctx: &Arc<Ctx>, call: &UserCall, p: &Params) -> ApiResult 
     let mut st = ctx.lock();
     check_folder(&st, call)?;
     if name_taken(&st, &name) {
-        return Err(ApiError::bad_request(name_error(&st, &name)));
+        let mut body = ApiError::bad_request(name_error(&st, &name)).body();
+        body["success"] = json!(false);
+        return ok(body);
     }
     let item_id = item_id_to_create(&mut st, p)?;
     let caps = cp

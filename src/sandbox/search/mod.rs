@@ -83,14 +83,14 @@ impl ItemSearch {
 async fn search(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let req = ItemSearch::from_params(&p)?;
-    let st = ctx.lock();
+    let st = ctx.read();
     ok(run(&st, &caller, &req, None))
 }
 
 async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let req = ItemSearch::from_params(&p)?;
-    let st = ctx.lock();
+    let st = ctx.read();
     let group = st
         .groups
         .get(&id)
@@ -114,9 +114,10 @@ fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Va
         .items
         .values()
         .filter(|i| {
-            group.is_none_or(|g| i.sharing.groups.contains(g))
+            // The query first: its leading `created` range rejects most items cheaply.
+            item_matches(&req.query, i, index)
+                && group.is_none_or(|g| i.sharing.groups.contains(g))
                 && can_view(st, caller, i)
-                && item_matches(&req.query, i, index)
                 && req
                     .filter
                     .as_ref()

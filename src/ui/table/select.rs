@@ -30,6 +30,13 @@ impl Table {
         }
     }
 
+    /// Checks the row `id` (whether or not a row has it yet); no effect without checkboxes.
+    pub fn select(&mut self, id: &str) {
+        if let Some(selection) = &mut self.selection {
+            selection.insert(id.to_string());
+        }
+    }
+
     /// Whether the row `id` is checked.
     pub fn is_selected(&self, id: &str) -> bool {
         self.selection.as_ref().is_some_and(|s| s.contains(id))

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::ctx::{Capture, ItemError, RunCtx};
 use super::sink::add_json;
 use crate::formats::archive::{ArchiveWriter, LayerCount};
+use crate::formats::contentexport::ADMIN_SERVICE_ENTRY;
 use crate::portal::ApiRequest;
 use crate::portal::wire::Item;
 
@@ -67,6 +68,7 @@ pub(crate) async fn capture(
         .await
         .map_err(|e| ItemError::portal("reading the feature service", &e))?;
     add_json(w, "service/service.json", &service)?;
+    admin_definition(ctx, w, url).await?;
     let layers = definitions(ctx, w, url, &service).await?;
     cap.last_edit = service
         .pointer("/editingInfo/lastEditDate")
@@ -76,6 +78,33 @@ pub(crate) async fn capture(
     let after = live_counts(ctx, url, &layers).await?;
     cap.layers = compare(&layers, &captured, &after, cap);
     Ok(())
+}
+
+/// The admin twin of the service JSON (every layer and table in full, with `adminLayerInfo`:
+/// a view's definition lives only there), as `service/admin.json`, when the signed-in user may
+/// read it (owner or administrator). Packages store it as Esri's writer does; a refusal or an
+/// unreachable admin endpoint is not an error, the public definitions stay.
+async fn admin_definition(ctx: &RunCtx, w: &mut ArchiveWriter, url: &str) -> Result<(), ItemError> {
+    let Some(admin_url) = admin_service_url(url) else {
+        return Ok(());
+    };
+    ctx.check()?;
+    match ctx.client.call_value(&ApiRequest::get(&admin_url)).await {
+        Ok(admin) if admin["layers"].is_array() || admin["tables"].is_array() => {
+            add_json(w, ADMIN_SERVICE_ENTRY, &admin)
+        }
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::debug!("admin service definition not read ({admin_url}): {e}");
+            Ok(())
+        }
+    }
+}
+
+/// `…/rest/admin/services/…` for a `…/rest/services/…` service URL.
+fn admin_service_url(url: &str) -> Option<String> {
+    let (head, tail) = url.split_once("/rest/services/")?;
+    Some(format!("{head}/rest/admin/services/{tail}"))
 }
 
 /// Every layer and table definition as `service/layers/<id>.json`.
@@ -241,3 +270,29 @@ fn compare(
 }
 
 pub(crate) use export::delete as delete_export;
+
+#[cfg(test)]
+mod tests {
+    use super::admin_service_url;
+
+    #[test]
+    fn admin_url_of_online_and_enterprise_services() {
+        assert_eq!(
+            admin_service_url(
+                "https://services9.arcgis.com/Ab1/arcgis/rest/services/Parcels/FeatureServer"
+            )
+            .as_deref(),
+            Some(
+                "https://services9.arcgis.com/Ab1/arcgis/rest/admin/services/Parcels/FeatureServer"
+            )
+        );
+        assert_eq!(
+            admin_service_url(
+                "https://gis.example.com/server/rest/services/Hosted/P/FeatureServer"
+            )
+            .as_deref(),
+            Some("https://gis.example.com/server/rest/admin/services/Hosted/P/FeatureServer")
+        );
+        assert!(admin_service_url("https://example.com/FeatureServer").is_none());
+    }
+}

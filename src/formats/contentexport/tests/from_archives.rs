@@ -83,8 +83,14 @@ fn archives_become_item_folders() {
                 "type": "Feature Service", "typeKeywords": ["View Service"],
                 "url": "https://x/FeatureServer"})),
             ),
-            ("service/service.json", b"{\"layers\":[]}".to_vec()),
-            ("service/layers/0.json", b"{\"id\":0}".to_vec()),
+            (
+                "service/service.json",
+                b"{\"layers\":[{\"id\":0}]}".to_vec(),
+            ),
+            (
+                "service/layers/0.json",
+                b"{\"id\":0,\"name\":\"L\"}".to_vec(),
+            ),
             ("layers/0.geojson", b"{}".to_vec()),
         ],
     );
@@ -134,14 +140,14 @@ fn archives_become_item_folders() {
         serde_json::from_slice(&read(&format!("{map}/relationships.json"))).unwrap();
     assert_eq!(rel["related_items"], json!({"Map2Service": [view]}));
     assert_eq!(rel["contains"], json!([view]));
+    let json = |rel: &str| serde_json::from_slice::<serde_json::Value>(&read(rel)).unwrap();
+    let full_layer = json!({"id": 0, "name": "L"});
     assert_eq!(
-        read(&format!("{view}/data/view_props.json")),
-        b"{\"layers\":[]}"
+        json(&format!("{view}/data/view_props.json")),
+        json!({"layers": [full_layer]}),
+        "layer stubs are replaced by the full definitions, as in the admin JSON"
     );
-    assert_eq!(
-        read(&format!("{view}/data/layer_0_props.json")),
-        b"{\"id\":0}"
-    );
+    assert_eq!(json(&format!("{view}/data/layer_0_props.json")), full_layer);
     assert!(!root.join(&view).join("data/flc_props.json").exists());
     assert!(!root.join(&map).join("sharing.json").exists());
 }
