@@ -188,6 +188,25 @@ pub(crate) async fn find_existing(
         .and_then(Existing::from_json))
 }
 
+/// [`find_existing`] for every id of `ids`, `workers` at a time.
+async fn lookup_all(
+    ctx: &RestoreCtx,
+    ids: BTreeSet<String>,
+) -> Result<BTreeMap<String, Option<Existing>>, StepError> {
+    use futures_util::{StreamExt, stream};
+    let mut found = BTreeMap::new();
+    let mut running = stream::iter(ids)
+        .map(|id| async move {
+            let e = find_existing(ctx, &id).await;
+            (id, e)
+        })
+        .buffer_unordered(ctx.options.workers.max(1));
+    while let Some((id, e)) = running.next().await {
+        found.insert(id, e?);
+    }
+    Ok(found)
+}
+
 /// Whether `e` says the item does not exist (or cannot be seen).
 pub(crate) fn not_found(e: &crate::portal::PortalError) -> bool {
     match e {
@@ -226,22 +245,19 @@ pub(crate) async fn make(
 ) -> Result<Vec<Step>, StepError> {
     let only: Vec<&SourceItem> = items.iter().map(|(_, i)| *i).collect();
     let selected: BTreeSet<&str> = only.iter().map(|i| i.old_id.as_str()).collect();
-    let mut checked: BTreeMap<String, bool> = BTreeMap::new();
+    let mut wanted: BTreeSet<String> = selected.iter().map(|s| (*s).to_string()).collect();
+    for si in &only {
+        wanted.extend(references(si).0);
+    }
+    let found = lookup_all(ctx, wanted).await?;
     let mut steps = Vec::with_capacity(items.len());
     for (pos, level) in levels(&only) {
         let (index, si) = items[pos];
-        let existing = find_existing(ctx, &si.old_id).await?;
+        let existing = found.get(&si.old_id).cloned().flatten();
         let (typed, refs) = references(si);
         let mut warnings = Vec::new();
         for r in typed.iter().filter(|r| !selected.contains(r.as_str())) {
-            let exists = match checked.get(r) {
-                Some(e) => *e,
-                None => {
-                    let e = find_existing(ctx, r).await?.is_some();
-                    checked.insert(r.clone(), e);
-                    e
-                }
-            };
+            let exists = found.get(r).is_some_and(Option::is_some);
             if !exists {
                 warnings.push(format!(
                     "references {r}, which is neither restored nor on the target"
