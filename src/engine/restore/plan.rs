@@ -73,35 +73,12 @@ pub(crate) fn references(item: &SourceItem) -> (BTreeSet<String>, BTreeSet<Strin
         {
             out.extend(deps::data_references(&item.item_type, &v));
         }
-        all.extend(hex_ids(&text));
+        all.extend(super::rewrite::referenced_ids(&text));
     }
     out.remove(&item.old_id);
     all.extend(out.iter().cloned());
     all.remove(&item.old_id);
     (out, all)
-}
-
-/// Every run of exactly 32 lower-case hex digits in `text` (item ids as written in JSON).
-fn hex_ids(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let b = text.as_bytes();
-    let mut start = 0;
-    while start < b.len() {
-        let is_hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
-        if !is_hex(b[start]) {
-            start += 1;
-            continue;
-        }
-        let mut end = start;
-        while end < b.len() && is_hex(b[end]) {
-            end += 1;
-        }
-        if end - start == 32 {
-            out.insert(text[start..end].to_string());
-        }
-        start = end;
-    }
-    out
 }
 
 /// Dependency levels of `items` (indices into them), in execution order: each item's level is
@@ -334,15 +311,6 @@ mod tests {
         let items = [&app, &map, &layer];
         let l = levels(&items);
         assert_eq!(l, vec![(2, 0), (1, 1), (0, 2)]);
-    }
-
-    #[test]
-    fn hex_ids_are_whole_runs_of_32() {
-        let a = "a".repeat(32);
-        let text = format!("x{a}y \"{}\" {a}0", "b".repeat(32));
-        let ids = hex_ids(&text);
-        assert_eq!(ids.len(), 2, "{ids:?}");
-        assert!(ids.contains(&"b".repeat(32)));
     }
 
     #[test]
