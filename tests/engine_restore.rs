@@ -2,6 +2,8 @@
 //! compared with the original apart from ids and owners), `update` after damage, a second
 //! `skip` restore that creates nothing, dry runs, a viewer without publishing rights, cancel.
 
+mod large;
+mod original;
 mod round_trip;
 mod runs;
 mod update_skip;

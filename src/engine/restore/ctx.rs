@@ -107,13 +107,15 @@ impl RestoreCtx {
         }
     }
 
-    /// Sends `req`, naming `what` in the error, cancellable.
+    /// Sends `req`, naming `what` in the error. Cancellation is checked before sending, never
+    /// while a request is in flight: an `addItem` or `publish` dropped half-way may still create
+    /// an item whose id the run would then never learn (and could not clean up).
     pub(crate) async fn call(&self, what: &str, req: &ApiRequest) -> Result<Value, StepError> {
         self.check()?;
-        tokio::select! {
-            () = self.cancel.cancelled() => Err(StepError::Cancelled),
-            r = self.client.call_value(req) => r.map_err(|e| StepError::portal(what, &e)),
-        }
+        self.client
+            .call_value(req)
+            .await
+            .map_err(|e| StepError::portal(what, &e))
     }
 }
 

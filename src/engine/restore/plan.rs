@@ -73,35 +73,12 @@ pub(crate) fn references(item: &SourceItem) -> (BTreeSet<String>, BTreeSet<Strin
         {
             out.extend(deps::data_references(&item.item_type, &v));
         }
-        all.extend(hex_ids(&text));
+        all.extend(super::rewrite::referenced_ids(&text));
     }
     out.remove(&item.old_id);
     all.extend(out.iter().cloned());
     all.remove(&item.old_id);
     (out, all)
-}
-
-/// Every run of exactly 32 lower-case hex digits in `text` (item ids as written in JSON).
-fn hex_ids(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let b = text.as_bytes();
-    let mut start = 0;
-    while start < b.len() {
-        let is_hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
-        if !is_hex(b[start]) {
-            start += 1;
-            continue;
-        }
-        let mut end = start;
-        while end < b.len() && is_hex(b[end]) {
-            end += 1;
-        }
-        if end - start == 32 {
-            out.insert(text[start..end].to_string());
-        }
-        start = end;
-    }
-    out
 }
 
 /// Dependency levels of `items` (indices into them), in execution order: each item's level is
@@ -188,6 +165,25 @@ pub(crate) async fn find_existing(
         .and_then(Existing::from_json))
 }
 
+/// [`find_existing`] for every id of `ids`, `workers` at a time.
+async fn lookup_all(
+    ctx: &RestoreCtx,
+    ids: BTreeSet<String>,
+) -> Result<BTreeMap<String, Option<Existing>>, StepError> {
+    use futures_util::{StreamExt, stream};
+    let mut found = BTreeMap::new();
+    let mut running = stream::iter(ids)
+        .map(|id| async move {
+            let e = find_existing(ctx, &id).await;
+            (id, e)
+        })
+        .buffer_unordered(ctx.options.workers.max(1));
+    while let Some((id, e)) = running.next().await {
+        found.insert(id, e?);
+    }
+    Ok(found)
+}
+
 /// Whether `e` says the item does not exist (or cannot be seen).
 pub(crate) fn not_found(e: &crate::portal::PortalError) -> bool {
     match e {
@@ -226,22 +222,19 @@ pub(crate) async fn make(
 ) -> Result<Vec<Step>, StepError> {
     let only: Vec<&SourceItem> = items.iter().map(|(_, i)| *i).collect();
     let selected: BTreeSet<&str> = only.iter().map(|i| i.old_id.as_str()).collect();
-    let mut checked: BTreeMap<String, bool> = BTreeMap::new();
+    let mut wanted: BTreeSet<String> = selected.iter().map(|s| (*s).to_string()).collect();
+    for si in &only {
+        wanted.extend(references(si).0);
+    }
+    let found = lookup_all(ctx, wanted).await?;
     let mut steps = Vec::with_capacity(items.len());
     for (pos, level) in levels(&only) {
         let (index, si) = items[pos];
-        let existing = find_existing(ctx, &si.old_id).await?;
+        let existing = found.get(&si.old_id).cloned().flatten();
         let (typed, refs) = references(si);
         let mut warnings = Vec::new();
         for r in typed.iter().filter(|r| !selected.contains(r.as_str())) {
-            let exists = match checked.get(r) {
-                Some(e) => *e,
-                None => {
-                    let e = find_existing(ctx, r).await?.is_some();
-                    checked.insert(r.clone(), e);
-                    e
-                }
-            };
+            let exists = found.get(r).is_some_and(Option::is_some);
             if !exists {
                 warnings.push(format!(
                     "references {r}, which is neither restored nor on the target"
@@ -318,15 +311,6 @@ mod tests {
         let items = [&app, &map, &layer];
         let l = levels(&items);
         assert_eq!(l, vec![(2, 0), (1, 1), (0, 2)]);
-    }
-
-    #[test]
-    fn hex_ids_are_whole_runs_of_32() {
-        let a = "a".repeat(32);
-        let text = format!("x{a}y \"{}\" {a}0", "b".repeat(32));
-        let ids = hex_ids(&text);
-        assert_eq!(ids.len(), 2, "{ids:?}");
-        assert!(ids.contains(&"b".repeat(32)));
     }
 
     #[test]

@@ -1,26 +1,17 @@
-//! Applies a [`RewriteMap`] to JSON text: old item ids, service URLs and the source portal URL
-//! become what they are on the target. A small local stand-in used until the source helper's
-//! `rewrite` module offers the same; plain text work, knows nothing of the portal or files.
+//! Applies a [`RewriteMap`] to JSON text for the restore: the source helper's
+//! [`rewrite_json_text`] (ids as whole tokens, service URLs longest first, the portal URL,
+//! `\/`-escaped forms), then the dashed GUID forms of the ids some app configs use. Plain text
+//! work, knows nothing of the portal or files.
 
-use super::rewrite::RewriteMap;
+use super::rewrite::{RewriteMap, rewrite_json_text};
 
 /// `text` with every old id, service URL and portal URL of `map` replaced by the new one.
-/// Longer URLs go first so a service URL wins over the portal URL it starts with.
 pub(crate) fn apply(map: &RewriteMap, text: &str) -> String {
-    let mut out = text.to_string();
-    let mut urls: Vec<(&String, &String)> = map.urls.iter().collect();
-    urls.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
-    for (old, new) in urls {
-        out = out.replace(old.as_str(), new);
-    }
-    if let Some((old, new)) = &map.portal {
-        out = out.replace(old.trim_end_matches('/'), new.trim_end_matches('/'));
-    }
+    let (mut out, _) = rewrite_json_text(text, map);
     for (old, new) in &map.ids {
-        out = out.replace(old.as_str(), new);
-        // GUID forms with dashes appear in some app configs.
-        let (od, nd) = (dashed(old), dashed(new));
-        if let (Some(od), Some(nd)) = (od, nd) {
+        if let (Some(od), Some(nd)) = (dashed(old), dashed(new))
+            && out.contains(&od)
+        {
             out = out.replace(&od, &nd);
         }
     }
