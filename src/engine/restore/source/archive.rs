@@ -132,6 +132,12 @@ fn service(
         })
         .collect();
     layers.sort_by_key(|(id, _)| *id);
+    let admin_file = dir.join("service").join("admin.json");
+    if admin_file.is_file()
+        && let Some(admin) = json_or_note(&admin_file, problems)
+    {
+        add_admin_details(&mut layers, &admin);
+    }
     let export = common::files_in(&dir.join("export"))
         .into_iter()
         .next()
@@ -166,6 +172,28 @@ fn service(
         counts: manifest.layers.clone(),
         view,
     })
+}
+
+/// Copies what only the admin service JSON holds (a view's `adminLayerInfo` and
+/// `viewDefinitionQuery`: its filter) into the public layer definitions of the same ids.
+fn add_admin_details(layers: &mut [(i64, Value)], admin: &Value) {
+    let admin_layers = ["layers", "tables"]
+        .iter()
+        .filter_map(|k| admin[*k].as_array())
+        .flatten();
+    for a in admin_layers {
+        let Some(id) = a["id"].as_i64() else { continue };
+        let Some((_, def)) = layers.iter_mut().find(|(l, _)| *l == id) else {
+            continue;
+        };
+        for key in ["adminLayerInfo", "viewDefinitionQuery"] {
+            if def.get(key).is_none()
+                && let Some(v) = a.get(key).filter(|v| !v.is_null())
+            {
+                def[key] = v.clone();
+            }
+        }
+    }
 }
 
 /// `data`, `thumbnail`, `metadata`, `resources/<path>` -> SHA-256, from the manifest.
