@@ -12,6 +12,9 @@ mod page;
 mod parse;
 mod text;
 
+#[cfg(test)]
+mod index_tests;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -28,7 +31,7 @@ use super::reply::{ApiError, ApiResult, ok};
 use counts::Counts;
 use eval::{Scope, item_matches};
 use page::{Paging, Sort, select_page};
-use parse::Node;
+use parse::{Field, Node};
 
 /// Longest accepted query (the real service's limit).
 const MAX_QUERY_BYTES: usize = 10 * 1024;
@@ -99,8 +102,37 @@ async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Pa
     ok(run(&st, &caller, &req, Some(&group.id)))
 }
 
+/// The inclusive epoch-ms bounds of a `created` range every match must satisfy, if any.
+fn created_window(query: &Node) -> Option<(i64, i64)> {
+    let conjuncts = match query {
+        Node::And(v) => v.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    conjuncts.iter().find_map(|n| match n {
+        Node::Term(t) if t.field == Field::Created => t.value.inclusive_bounds(),
+        _ => None,
+    })
+}
+
 /// Runs an item search over the items `caller` may see (only those shared with `group` if set).
+/// When the query has a top-level `created` range conjunct (as the scan's split queries do),
+/// only the items of that window are visited, through the items' created index.
 fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Value {
+    match created_window(&req.query) {
+        Some((lo, hi)) => run_over(st, caller, req, group, st.items.created_in(lo, hi)),
+        None => run_over(st, caller, req, group, st.items.values()),
+    }
+}
+
+/// [`run`] over `items`, which must include every item that can match. Their order does not
+/// matter: the page is ordered by a total order and the counts are order-free.
+fn run_over<'a>(
+    st: &'a Store,
+    caller: &Caller,
+    req: &ItemSearch,
+    group: Option<&str>,
+    items: impl Iterator<Item = &'a Item>,
+) -> Value {
     let org_id = st.org().id.as_str();
     let index = Scope {
         org_id,
@@ -110,9 +142,7 @@ fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Va
         org_id,
         exact: true,
     };
-    let mut hits: Vec<(u128, &Item)> = st
-        .items
-        .values()
+    let mut hits: Vec<(u128, &Item)> = items
         .filter(|i| {
             // The query first: its leading `created` range rejects most items cheaply.
             item_matches(&req.query, i, index)
