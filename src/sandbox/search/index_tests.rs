@@ -102,10 +102,11 @@ fn same_answers(st: &Store, rng: &mut Rng, rounds: usize) {
         let req = request(rng, &q);
         assert!(created_window(&req.query).is_some(), "{q}");
         let caller = rng.pick(&callers);
-        let indexed = run(st, caller, &req, None);
-        let walked = run_over(st, caller, &req, None, st.items.values());
+        let indexed = serde_json::to_string(&run(st, caller, &req, None)).ok();
+        let walked =
+            serde_json::to_string(&run_over(st, caller, &req, None, st.items.values())).ok();
         assert_eq!(indexed, walked, "{q} as {caller:?}");
-        answered += usize::from(indexed["results"].as_array().is_some_and(|r| !r.is_empty()));
+        answered += usize::from(!run(st, caller, &req, None).results.is_empty());
     }
     // The comparison is not vacuous: many searches return a page of results.
     assert!(answered > rounds / 4, "{answered} of {rounds}");
