@@ -135,7 +135,7 @@ async fn bigfile() -> Res<()> {
     })
     .await?;
     let id = sb.with_state(|st| {
-        let item = st.items.values_mut().find(|i| {
+        let id = st.items.values().find_map(|i| {
             matches!(
                 &i.data,
                 ItemData::File {
@@ -143,7 +143,9 @@ async fn bigfile() -> Res<()> {
                     ..
                 }
             )
+            .then(|| i.id.clone())
         })?;
+        let item = st.items.get_mut(&id)?;
         if let ItemData::File {
             content: Content::Generated { len, .. },
             ..

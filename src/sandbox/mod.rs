@@ -11,6 +11,7 @@ mod blob;
 mod dataset;
 mod faults;
 mod features;
+pub mod item_map;
 mod items;
 mod jobs;
 mod listener;

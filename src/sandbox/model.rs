@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::item_map::ItemMap;
 use super::services::Service;
 
 /// The organisation the sandbox hosts.
@@ -413,8 +414,8 @@ pub struct State {
     pub groups: BTreeMap<String, Group>,
     /// Folders by id.
     pub folders: BTreeMap<String, Folder>,
-    /// Items by id.
-    pub items: BTreeMap<String, Item>,
+    /// Items by id, indexed by `created` too.
+    pub items: ItemMap,
     /// Item relationships.
     pub relationships: BTreeSet<Relationship>,
     /// Hosted feature services by service name.

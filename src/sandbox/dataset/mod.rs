@@ -64,7 +64,9 @@ fn merged(mut st: State, extra: State) -> State {
         st.folders.entry(id).or_insert(folder);
     }
     for (id, item) in extra.items {
-        st.items.entry(id).or_insert(item);
+        if !st.items.contains_key(&id) {
+            st.items.insert(id, item);
+        }
     }
     st.relationships.extend(extra.relationships);
     for (name, service) in extra.services {

@@ -11,24 +11,27 @@ mod lex;
 mod page;
 mod parse;
 mod text;
+mod view;
+
+#[cfg(test)]
+mod index_tests;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::any;
-use serde_json::Value;
 
 use super::Ctx;
 use super::auth::{self, Caller, can_view};
-use super::items::item_json;
 use super::model::{Item, State as Store};
 use super::params::Params;
-use super::reply::{ApiError, ApiResult, ok};
+use super::reply::{ApiError, ApiResult, raw_json};
 use counts::Counts;
 use eval::{Scope, item_matches};
 use page::{Paging, Sort, select_page};
-use parse::Node;
+use parse::{Field, Node};
+use view::{ItemView, SearchReply};
 
 /// Longest accepted query (the real service's limit).
 const MAX_QUERY_BYTES: usize = 10 * 1024;
@@ -84,7 +87,7 @@ async fn search(State(ctx): State<Arc<Ctx>>, p: Params) -> ApiResult {
     let caller = auth::caller(&ctx, &p)?;
     let req = ItemSearch::from_params(&p)?;
     let st = ctx.read();
-    ok(run(&st, &caller, &req, None))
+    respond(&run(&st, &caller, &req, None))
 }
 
 async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Params) -> ApiResult {
@@ -96,11 +99,45 @@ async fn group_search(State(ctx): State<Arc<Ctx>>, Path(id): Path<String>, p: Pa
         .get(&id)
         .filter(|g| community::group_visible(&caller, g))
         .ok_or_else(|| ApiError::bad_request("Group does not exist or is inaccessible."))?;
-    ok(run(&st, &caller, &req, Some(&group.id)))
+    respond(&run(&st, &caller, &req, Some(&group.id)))
+}
+
+/// The inclusive epoch-ms bounds of a `created` range every match must satisfy, if any.
+fn created_window(query: &Node) -> Option<(i64, i64)> {
+    let conjuncts = match query {
+        Node::And(v) => v.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    conjuncts.iter().find_map(|n| match n {
+        Node::Term(t) if t.field == Field::Created => t.value.inclusive_bounds(),
+        _ => None,
+    })
 }
 
 /// Runs an item search over the items `caller` may see (only those shared with `group` if set).
-fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Value {
+/// When the query has a top-level `created` range conjunct (as the scan's split queries do),
+/// only the items of that window are visited, through the items' created index.
+fn run<'a>(
+    st: &'a Store,
+    caller: &Caller,
+    req: &'a ItemSearch,
+    group: Option<&str>,
+) -> SearchReply<'a> {
+    match created_window(&req.query) {
+        Some((lo, hi)) => run_over(st, caller, req, group, st.items.created_in(lo, hi)),
+        None => run_over(st, caller, req, group, st.items.values()),
+    }
+}
+
+/// [`run`] over `items`, which must include every item that can match. Their order does not
+/// matter: the page is ordered by a total order and the counts are order-free.
+fn run_over<'a>(
+    st: &'a Store,
+    caller: &Caller,
+    req: &'a ItemSearch,
+    group: Option<&str>,
+    items: impl Iterator<Item = &'a Item>,
+) -> SearchReply<'a> {
     let org_id = st.org().id.as_str();
     let index = Scope {
         org_id,
@@ -110,9 +147,7 @@ fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Va
         org_id,
         exact: true,
     };
-    let mut hits: Vec<(u128, &Item)> = st
-        .items
-        .values()
+    let mut hits: Vec<(u128, &Item)> = items
         .filter(|i| {
             // The query first: its leading `created` range rejects most items cheaply.
             item_matches(&req.query, i, index)
@@ -130,13 +165,26 @@ fn run(st: &Store, caller: &Caller, req: &ItemSearch, group: Option<&str>) -> Va
     select_page(&mut hits, range.clone(), |a, b| {
         a.0.cmp(&b.0).then_with(|| req.sort.compare(a.1, b.1))
     });
-    let results = hits[range]
-        .iter()
-        .map(|(_, i)| item_json(st, caller, i))
-        .collect();
-    let mut v = req.paging.envelope(&req.q, total, next, results);
-    if let Some(c) = &req.counts {
-        v["aggregations"] = c.aggregate(hits.iter().map(|(_, i)| *i));
+    SearchReply {
+        query: &req.q,
+        total,
+        start: req.paging.start,
+        num: req.paging.num,
+        next_start: next,
+        results: hits[range]
+            .iter()
+            .map(|(_, i)| ItemView::new(st, caller, i))
+            .collect(),
+        aggregations: req
+            .counts
+            .as_ref()
+            .map(|c| c.aggregate(hits.iter().map(|(_, i)| *i))),
     }
-    v
+}
+
+/// The reply as a JSON response.
+fn respond(reply: &SearchReply<'_>) -> ApiResult {
+    serde_json::to_vec(reply)
+        .map(raw_json)
+        .map_err(|e| ApiError::server_error(e.to_string()))
 }

@@ -146,6 +146,31 @@ impl Value {
             }
         }
     }
+
+    /// The inclusive bounds of a `Range` (open ends as `i64::MIN` / `i64::MAX`); `None` for
+    /// other values. An empty range gives `lo > hi`.
+    pub fn inclusive_bounds(&self) -> Option<(i64, i64)> {
+        let Value::Range {
+            lo,
+            hi,
+            lo_incl,
+            hi_incl,
+        } = self
+        else {
+            return None;
+        };
+        let lo = match lo {
+            None => i64::MIN,
+            Some(v) if *lo_incl => *v,
+            Some(v) => v.checked_add(1)?,
+        };
+        let hi = match hi {
+            None => i64::MAX,
+            Some(v) if *hi_incl => *v,
+            Some(v) => v.checked_sub(1)?,
+        };
+        Some((lo, hi))
+    }
 }
 
 /// One `field:value` condition.
