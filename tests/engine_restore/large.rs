@@ -15,11 +15,13 @@ use crate::support;
 async fn a_large_file_item_is_uploaded_in_parts() {
     let sb = support::demo().await;
     let id = sb.with_state(|st| {
-        let it = st
+        let id = st
             .items
-            .values_mut()
+            .values()
             .find(|i| matches!(i.data, ItemData::File { .. }) && i.item_type != "Feature Service")
+            .map(|i| i.id.clone())
             .unwrap();
+        let it = st.items.get_mut(&id).unwrap();
         it.data = ItemData::File {
             name: "big.bin".into(),
             content: Content::Generated {
