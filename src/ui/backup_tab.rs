@@ -337,17 +337,7 @@ impl BackupTab {
             JobState::Failed(e) => format!("{noun} failed: {e}"),
             JobState::Cancelled => format!("{noun} cancelled"),
         };
-        let received: u64 = self.counts.values().sum();
-        if received == 0 {
-            return state;
-        }
-        let counts: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(s, n)| format!("{s} {n}"))
-            .collect();
-        let noun = if received == 1 { "item" } else { "items" };
-        format!("{state} · {received} {noun} ({})", counts.join(", "))
+        super::progress::with_counts(state, &self.counts)
     }
 }
 

@@ -59,6 +59,21 @@ pub fn progress_ui(ui: &mut egui::Ui, progress: Option<&Progress>, running: bool
     ui.add(bar);
 }
 
+/// A job's state line followed by how many item rows arrived, by status:
+/// `Backup running · 3 items (OK 2, PARTIAL 1)`.
+pub(crate) fn with_counts(
+    state: String,
+    counts: &std::collections::BTreeMap<String, u64>,
+) -> String {
+    let received: u64 = counts.values().sum();
+    if received == 0 {
+        return state;
+    }
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    let noun = if received == 1 { "item" } else { "items" };
+    format!("{state} · {received} {noun} ({})", parts.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -381,17 +381,7 @@ impl RestoreTab {
             (JobState::Failed(e), _) => format!("{noun} failed: {e}"),
             (JobState::Cancelled, _) => format!("{noun} cancelled"),
         };
-        let received: u64 = self.counts.values().sum();
-        if received == 0 {
-            return state;
-        }
-        let counts: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(s, n)| format!("{s} {n}"))
-            .collect();
-        let noun = if received == 1 { "item" } else { "items" };
-        format!("{state} · {received} {noun} ({})", counts.join(", "))
+        super::progress::with_counts(state, &self.counts)
     }
 }
 

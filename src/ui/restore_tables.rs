@@ -11,7 +11,7 @@ use crate::engine::restore::{PlannedAction, RestorePlan, RestoreSummary};
 
 use super::backup_tab::status_color;
 use super::log_panel::LogPanel;
-use super::restore_tab::{RestoreRow, RestoreTab};
+use super::restore_tab::RestoreTab;
 
 /// The colour of a plan's action word or of a result's status word.
 pub fn action_color(word: &str) -> Option<egui::Color32> {
@@ -148,7 +148,7 @@ pub fn items_ui(ui: &mut egui::Ui, tab: &mut RestoreTab) -> Option<String> {
             }
             ui.end_row();
             for row in &tab.rows {
-                checkbox_ui(ui, &mut tab.selected, row);
+                super::table::checkbox_ui(ui, &mut tab.selected, &row.id, &row.title);
                 ui.label(&row.item_type);
                 short(ui, &row.title, 40);
                 ui.monospace(&row.id);
@@ -187,34 +187,6 @@ pub fn items_ui(ui: &mut egui::Ui, tab: &mut RestoreTab) -> Option<String> {
             }
         });
     open
-}
-
-/// The checkbox of `row`, named "Select <title>" for screen readers.
-fn checkbox_ui(
-    ui: &mut egui::Ui,
-    selection: &mut std::collections::HashSet<String>,
-    row: &RestoreRow,
-) {
-    let mut checked = selection.contains(&row.id);
-    let response = ui.add(egui::Checkbox::without_text(&mut checked));
-    let name = format!(
-        "Select {}",
-        if row.title.is_empty() {
-            &row.id
-        } else {
-            &row.title
-        }
-    );
-    response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, name.clone())
-    });
-    if response.changed() {
-        if checked {
-            selection.insert(row.id.clone());
-        } else {
-            selection.remove(&row.id);
-        }
-    }
 }
 
 /// The plan table.

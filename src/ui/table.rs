@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 mod select;
+pub(crate) use select::checkbox_ui;
 
 /// One row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

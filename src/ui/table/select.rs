@@ -94,30 +94,29 @@ pub(super) fn checkbox_cell(
     let size = egui::vec2(CHECK_WIDTH, height);
     ui.allocate_ui_with_layout(size, layout, |ui| {
         ui.set_width(CHECK_WIDTH);
-        checkbox_ui(ui, selection, row);
+        checkbox_ui(ui, selection, &row.id, &row.title);
     });
 }
 
-/// The checkbox of `row`, named "Select <title>" for screen readers.
-fn checkbox_ui(ui: &mut egui::Ui, selection: &mut HashSet<String>, row: &TableRow) {
-    let mut checked = selection.contains(&row.id);
+/// The checkbox selecting item `id` (titled `title`), named "Select <title>" for screen
+/// readers; shared by every table with checkboxes.
+pub(crate) fn checkbox_ui(
+    ui: &mut egui::Ui,
+    selection: &mut HashSet<String>,
+    id: &str,
+    title: &str,
+) {
+    let mut checked = selection.contains(id);
     let response = ui.add(egui::Checkbox::without_text(&mut checked));
-    let name = format!(
-        "Select {}",
-        if row.title.is_empty() {
-            &row.id
-        } else {
-            &row.title
-        }
-    );
+    let name = format!("Select {}", if title.is_empty() { id } else { title });
     response.widget_info(|| {
         egui::WidgetInfo::selected(egui::Role::CheckBox, true, checked, name.clone())
     });
     if response.changed() {
         if checked {
-            selection.insert(row.id.clone());
+            selection.insert(id.to_string());
         } else {
-            selection.remove(&row.id);
+            selection.remove(id);
         }
     }
 }
