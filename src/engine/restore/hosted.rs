@@ -25,6 +25,25 @@ pub(crate) struct Published {
     pub url: String,
     /// What is missing (PARTIAL reasons).
     pub notes: Vec<String>,
+    /// Said when the backed-up service name was taken and another one was used.
+    pub renamed: Option<String>,
+}
+
+/// The service names tried, in order: the backed-up one, then `name_1`, `name_2`.
+fn candidate_names(name: &str) -> impl Iterator<Item = String> + '_ {
+    (0..3).map(move |n| {
+        if n == 0 {
+            name.to_string()
+        } else {
+            format!("{name}_{n}")
+        }
+    })
+}
+
+/// What the report says when `used` is not the backed-up service name `name`.
+fn rename_note(name: &str, used: &str) -> Option<String> {
+    (used != name)
+        .then(|| format!("the service name {name} is taken on the target: published as {used}"))
 }
 
 /// Whether `si` is a hosted feature layer or view to republish.
@@ -83,8 +102,13 @@ pub(crate) async fn restore(
     if !upload.is_empty() {
         create::delete_item(ctx, &ctx.user, &upload).await;
     }
-    let (id, url, notes) = result?;
-    Ok(Published { id, url, notes })
+    let (id, url, used) = result?;
+    Ok(Published {
+        id,
+        url,
+        notes: Vec::new(),
+        renamed: rename_note(&name, &used),
+    })
 }
 
 /// The file to publish from: the export, else the only GeoJSON layer.
@@ -131,7 +155,8 @@ fn name_from_title(title: &str) -> String {
     out
 }
 
-/// Publishes `upload` as service `name` (or `name_<n>` when taken, said in the notes).
+/// Publishes `upload` as service `name` (or `name_<n>` when taken); returns the item id, the
+/// service URL and the name used.
 async fn publish(
     ctx: &RestoreCtx,
     base: &str,
@@ -139,20 +164,14 @@ async fn publish(
     file_type: &str,
     name: &str,
     svc: &ServiceBackup,
-) -> Result<(String, String, Vec<String>), StepError> {
-    let mut notes = Vec::new();
+) -> Result<(String, String, String), StepError> {
     let max = svc
         .service
         .as_ref()
         .and_then(|s| s["maxRecordCount"].as_u64())
         .unwrap_or(2000);
     let mut last = String::new();
-    for attempt in 0..3 {
-        let try_name = if attempt == 0 {
-            name.to_string()
-        } else {
-            format!("{name}_{attempt}")
-        };
+    for try_name in candidate_names(name) {
         let params = json!({"name": try_name, "hasStaticData": false, "maxRecordCount": max});
         let req = ApiRequest::post(&format!("{base}/publish"))
             .param("itemId", upload)
@@ -175,12 +194,7 @@ async fn publish(
             create::delete_item(ctx, &ctx.user, &id).await;
             return Err(e);
         }
-        if try_name != name {
-            notes.push(format!(
-                "the service name {name} is taken on the target: published as {try_name}"
-            ));
-        }
-        return Ok((id, url, notes));
+        return Ok((id, url, try_name));
     }
     Err(StepError::Failed(format!("publishing failed: {last}")))
 }
@@ -195,15 +209,33 @@ async fn view(
 ) -> Result<Published, StepError> {
     let source = view_source(ctx, si).await?;
     let base = user_path(&ctx.user, folder_id);
-    let cp = json!({"name": name, "isView": true, "capabilities": "Query",
-        "maxRecordCount": svc.service.as_ref().and_then(|s| s["maxRecordCount"].as_u64()).unwrap_or(1000),
-        "serviceDescription": svc.service.as_ref().and_then(|s| s["serviceDescription"].as_str()).unwrap_or("")});
-    let req = ApiRequest::post(&format!("{base}/createService"))
-        .param("outputType", "featureService")
-        .param("isView", "true")
-        .param("title", si.title.as_str())
-        .param("createParameters", cp.to_string());
-    let v = ctx.call("creating the view", &req).await?;
+    let mut created = None;
+    for try_name in candidate_names(name) {
+        let cp = json!({"name": try_name, "isView": true, "capabilities": "Query",
+            "maxRecordCount": svc.service.as_ref().and_then(|s| s["maxRecordCount"].as_u64()).unwrap_or(1000),
+            "serviceDescription": svc.service.as_ref().and_then(|s| s["serviceDescription"].as_str()).unwrap_or("")});
+        let req = ApiRequest::post(&format!("{base}/createService"))
+            .param("outputType", "featureService")
+            .param("isView", "true")
+            .param("title", si.title.as_str())
+            .param("createParameters", cp.to_string());
+        match ctx.call("creating the view", &req).await {
+            Err(StepError::Failed(m)) if m.contains("already exists") => created = Some(Err(m)),
+            other => {
+                created = Some(other.map(|v| (v, try_name)).map_err(|e| e.to_string()));
+                break;
+            }
+        }
+    }
+    let (v, used) = match created {
+        Some(Ok(done)) => done,
+        Some(Err(m)) => return Err(StepError::Failed(m)),
+        None => {
+            return Err(StepError::Failed(
+                "creating the view: no name to try".into(),
+            ));
+        }
+    };
     let id = v["itemId"]
         .as_str()
         .or_else(|| v["serviceItemId"].as_str())
@@ -223,6 +255,7 @@ async fn view(
         id,
         url,
         notes: Vec::new(),
+        renamed: rename_note(name, &used),
     })
 }
 

@@ -22,6 +22,9 @@ struct Written {
     owner: String,
     url: Option<String>,
     notes: Vec<String>,
+    /// A service published under another name: PARTIAL, except for a copy (where a new
+    /// name is what the user asked for), but always said.
+    renamed: Option<String>,
 }
 
 /// The portal page of item `id`.
@@ -81,7 +84,11 @@ pub(crate) async fn restore(
             return (result(step, RunItemStatus::Failed, why, started), None);
         }
     };
+    let is_copy = matches!(step.row.action, PlannedAction::Copy { .. });
     let mut notes = written.notes;
+    if !is_copy {
+        notes.extend(written.renamed.clone());
+    }
     notes.extend(share::apply(ctx, si, &written.owner, &written.id).await);
     match check::verify(ctx, si, &written.id, written.url.as_deref()).await {
         Ok(diffs) => notes.extend(diffs),
@@ -94,7 +101,10 @@ pub(crate) async fn restore(
     };
     let mut reason = notes.join("; ");
     if let PlannedAction::Copy { existing_id } = &step.row.action {
-        let copy = format!("a copy beside the existing item {existing_id}");
+        let mut copy = format!("a copy beside the existing item {existing_id}");
+        if let Some(renamed) = &written.renamed {
+            copy = format!("{copy}; {renamed}");
+        }
         reason = if reason.is_empty() {
             copy
         } else {
@@ -120,6 +130,7 @@ async fn write(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written
                 owner: existing.owner.clone(),
                 url: existing.url.clone().filter(|_| hosted),
                 notes: Vec::new(),
+                renamed: None,
             })
         }
         _ => create_new(ctx, si, step).await,
@@ -130,14 +141,15 @@ async fn write(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written
 async fn create_new(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written, StepError> {
     let folder = share::folder_id(ctx, step.row.folder.as_deref()).await?;
     let old_url = si.item["url"].as_str().map(str::to_string);
-    let (id, url, mut notes) = if hosted::is_hosted(si) {
+    let (id, url, mut notes, renamed) = if hosted::is_hosted(si) {
         let p = hosted::restore(ctx, si, folder.as_deref()).await?;
-        (p.id, Some(p.url), p.notes)
+        (p.id, Some(p.url), p.notes, p.renamed)
     } else {
         (
             create::add(ctx, si, folder.as_deref()).await?,
             None,
             Vec::new(),
+            None,
         )
     };
     let rest = async {
@@ -162,5 +174,6 @@ async fn create_new(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Wr
         owner: ctx.user.clone(),
         url,
         notes,
+        renamed,
     })
 }
