@@ -25,6 +25,11 @@ pub mod utc;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Lower-case hexadecimal of `bytes` (how every SHA-256 in our manifests is written).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The UTF-8 byte order mark written at the start of every CSV (Excel needs it to read UTF-8).
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 

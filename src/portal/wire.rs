@@ -285,3 +285,20 @@ pub struct ResourceEntry {
     #[serde(default)]
     pub properties: Option<Value>,
 }
+
+/// The number of attachments a `queryAttachments` answer counts: each group's `count`
+/// (`returnCountOnly`), or the length of its `attachmentInfos` when a portal lists them instead.
+pub fn attachment_count(body: &serde_json::Value) -> u64 {
+    body["attachmentGroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            g["count"].as_u64().unwrap_or_else(|| {
+                g["attachmentInfos"]
+                    .as_array()
+                    .map_or(0, |a| a.len() as u64)
+            })
+        })
+        .sum()
+}

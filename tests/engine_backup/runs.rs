@@ -76,6 +76,26 @@ pub async fn run(
     (summary, rows, logs)
 }
 
+/// Backs up every org item of the sandbox as the admin into `dest` in `mode`; returns the ids.
+pub async fn backup_all(
+    sb: &SandboxHandle,
+    dest: &Path,
+    mode: agol_backup::engine::backup::BackupMode,
+) -> Vec<String> {
+    let ids = all_ids(sb);
+    let options = BackupOptions {
+        mode,
+        ..BackupOptions::default()
+    };
+    let (summary, _, _) = run(
+        request(sb, ADMIN, ids.clone(), dest, options),
+        CancellationToken::new(),
+    )
+    .await;
+    summary.unwrap();
+    ids
+}
+
 /// Every org item id of the sandbox, sorted.
 pub fn all_ids(sb: &SandboxHandle) -> Vec<String> {
     let snap = sb.snapshot();

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use agol_backup::engine::backup::BackupOptions;
+use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::{RestoreOptions, RestoreRequest, RestoreSummary};
 use agol_backup::engine::{EventKind, JobId, Outcome, PortalConnection, Reporter};
 use agol_backup::portal::Credentials;
@@ -11,16 +11,11 @@ use agol_backup::sandbox::SandboxHandle;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine_backup::runs::{ADMIN, all_ids, request, run};
 use crate::engine_scan::options as client_options;
 
-/// Backs up every org item of the sandbox as the admin into `dest`; returns the ids.
+/// Backs up every org item of the sandbox as the admin into `dest` as ZIPs; returns the ids.
 pub async fn backup_all(sb: &SandboxHandle, dest: &Path) -> Vec<String> {
-    let ids = all_ids(sb);
-    let req = request(sb, ADMIN, ids.clone(), dest, BackupOptions::default());
-    let (summary, _, _) = run(req, CancellationToken::new()).await;
-    summary.unwrap();
-    ids
+    crate::engine_backup::runs::backup_all(sb, dest, BackupMode::Standard).await
 }
 
 /// Deletes `ids` straight from the sandbox state (with relationships and services).

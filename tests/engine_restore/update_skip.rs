@@ -2,14 +2,14 @@
 //! a viewer without publishing rights (clear FAILED for layers), cancel, and a batch
 //! `.contentexport` round trip.
 
-use agol_backup::engine::backup::{BackupMode, BackupOptions};
+use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::{ConflictPolicy, RestoreOptions};
 use agol_backup::engine::{EventKind, JobId, Outcome, Reporter};
 use agol_backup::formats::run_report::RunItemStatus;
 use tokio_util::sync::CancellationToken;
 
 use super::runs::{backup_all, delete_all, items_by_id, json_data, restore, restore_request};
-use crate::engine_backup::runs::{ADMIN, VIEWER, all_ids, request, run};
+use crate::engine_backup::runs::{ADMIN, VIEWER};
 use crate::support;
 
 fn id_of(sb: &agol_backup::sandbox::SandboxHandle, title: &str) -> String {
@@ -210,17 +210,7 @@ async fn cancel_stops_and_leaves_nothing_half_made() {
 async fn a_batch_contentexport_restores_the_org() {
     let sb = support::demo().await;
     let dir = tempfile::tempdir().unwrap();
-    let ids = all_ids(&sb);
-    let options = BackupOptions {
-        mode: BackupMode::OcmBatch,
-        ..BackupOptions::default()
-    };
-    let (summary, _, _) = run(
-        request(&sb, ADMIN, ids.clone(), dir.path(), options),
-        CancellationToken::new(),
-    )
-    .await;
-    summary.unwrap();
+    let ids = crate::engine_backup::runs::backup_all(&sb, dir.path(), BackupMode::OcmBatch).await;
     delete_all(&sb, &ids);
     let req = restore_request(&sb, ADMIN, &[dir.path()], RestoreOptions::default());
     let (summary, _, _) = restore(req, CancellationToken::new()).await;

@@ -3,12 +3,11 @@
 
 use std::path::Path;
 
-use agol_backup::engine::backup::BackupOptions;
+use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::source::{DataPayload, SourceFormat, read_inputs};
 use agol_backup::formats::archive::ItemStatus;
-use tokio_util::sync::CancellationToken;
 
-use crate::engine_backup::runs::{ADMIN, all_ids, request, run, sha};
+use crate::engine_backup::runs::{backup_all, sha};
 use crate::support;
 
 /// The SHA-256 of a file.
@@ -29,16 +28,7 @@ fn hash<'a>(hashes: &'a [(String, String)], key: &str) -> &'a str {
 async fn the_demo_org_backed_up_reads_back_whole() {
     let sb = support::demo().await;
     let dir = tempfile::tempdir().unwrap();
-    let ids = all_ids(&sb);
-    let req = request(
-        &sb,
-        ADMIN,
-        ids.clone(),
-        dir.path(),
-        BackupOptions::default(),
-    );
-    let (summary, _, _) = run(req, CancellationToken::new()).await;
-    summary.unwrap();
+    let ids = backup_all(&sb, dir.path(), BackupMode::Standard).await;
     let work = tempfile::tempdir().unwrap();
     let set = read_inputs(&[dir.path().to_path_buf()], work.path()).unwrap();
     assert!(set.problems.is_empty(), "{:?}", set.problems);

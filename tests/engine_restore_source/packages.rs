@@ -1,29 +1,18 @@
 //! A batch `.contentexport` package of the demo org read back: the same items as the per-item
 //! ZIPs, files hashing to the sidecar, graph edges as dependencies, services with their props.
 
-use agol_backup::engine::backup::{BackupMode, BackupOptions};
+use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::source::{DataPayload, SourceFormat, read_inputs};
-use tokio_util::sync::CancellationToken;
 
 use super::archives::file_sha;
-use crate::engine_backup::runs::{ADMIN, all_ids, request, run};
+use crate::engine_backup::runs::backup_all;
 use crate::support;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_package_of_the_demo_org_reads_back() {
     let sb = support::demo().await;
     let dir = tempfile::tempdir().unwrap();
-    let ids = all_ids(&sb);
-    let options = BackupOptions {
-        mode: BackupMode::OcmBatch,
-        ..BackupOptions::default()
-    };
-    let (summary, _, _) = run(
-        request(&sb, ADMIN, ids.clone(), dir.path(), options),
-        CancellationToken::new(),
-    )
-    .await;
-    summary.unwrap();
+    let ids = backup_all(&sb, dir.path(), BackupMode::OcmBatch).await;
     let work = tempfile::tempdir().unwrap();
     let set = read_inputs(&[dir.path().to_path_buf()], work.path()).unwrap();
     for p in &set.problems {

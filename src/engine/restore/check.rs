@@ -14,7 +14,9 @@ use super::ctx::{RestoreCtx, StepError};
 use super::fields::strings;
 use super::resources;
 use super::source::{DataPayload, ServiceBackup, SourceItem};
+use crate::formats::hex;
 use crate::portal::ApiRequest;
+use crate::portal::wire;
 
 /// What differs between the restored item `id` and `si` (empty: OK).
 pub(crate) async fn verify(
@@ -119,10 +121,6 @@ fn file_hash(path: &std::path::Path) -> Result<String, StepError> {
     Ok(hex(&h.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 async fn download_hash(ctx: &RestoreCtx, path: &str) -> Result<String, StepError> {
     ctx.check()?;
     let mut d = ctx
@@ -206,16 +204,5 @@ async fn attachment_count(ctx: &RestoreCtx, url: &str, layer: i64) -> Result<u64
         .param("where", "1=1")
         .param("returnCountOnly", "true");
     let v = ctx.call("counting attachments", &req).await?;
-    Ok(v["attachmentGroups"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|g| {
-            g["count"].as_u64().unwrap_or_else(|| {
-                g["attachmentInfos"]
-                    .as_array()
-                    .map_or(0, |a| a.len() as u64)
-            })
-        })
-        .sum())
+    Ok(wire::attachment_count(&v))
 }

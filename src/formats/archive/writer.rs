@@ -291,10 +291,7 @@ fn misuse(message: String) -> FormatError {
     FormatError::WriterMisuse { message }
 }
 
-/// Lower-case hex of `bytes`.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(super) use crate::formats::hex;
 
 /// The current UTC time as a zip time stamp (1980-01-01 if the clock is out of zip's range).
 fn now_stamp() -> zip::DateTime {

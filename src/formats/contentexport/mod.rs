@@ -57,10 +57,7 @@ pub const RESOURCES_LIST: &str = "resources/resources.json";
 /// The sidecar format this build writes; newer sidecars are read but flagged.
 pub const SIDECAR_FORMAT_VERSION: u32 = 1;
 
-/// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use super::hex;
 
 /// What the caller tells [`PackageWriter::finish`] beyond the files themselves.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -8,6 +8,7 @@ use super::super::sink::stream_entry;
 use crate::formats::archive::ArchiveWriter;
 use crate::formats::names::safe_file_stem;
 use crate::portal::ApiRequest;
+use crate::portal::wire;
 
 /// One attachment to download.
 #[derive(Debug, Clone)]
@@ -29,18 +30,7 @@ pub(crate) async fn count(ctx: &RunCtx, url: &str, layer: i64) -> Result<u64, It
         ctx.client.call_value(&req).await.map_err(|e| {
             ItemError::portal(&format!("counting attachments of layer {layer}"), &e)
         })?;
-    Ok(v["attachmentGroups"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|g| {
-            g["count"].as_u64().unwrap_or_else(|| {
-                g["attachmentInfos"]
-                    .as_array()
-                    .map_or(0, |a| a.len() as u64)
-            })
-        })
-        .sum())
+    Ok(wire::attachment_count(&v))
 }
 
 /// The attachments of the features `oids` of `layer`.
