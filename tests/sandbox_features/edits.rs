@@ -184,6 +184,32 @@ async fn apply_edits_changes_rows_and_bumps_last_edit_date() {
 }
 
 #[tokio::test]
+async fn added_features_keep_their_global_ids_only_with_use_global_ids() {
+    let fx = fixture::start().await;
+    let s = fx.session("editor").await;
+    let url = fx.svc("FxHydrants/FeatureServer/0/applyEdits");
+    let gid = "{0A1B2C3D-0000-4000-8000-00000000ABCD}";
+    let add = |g: &str| {
+        json!([{"attributes": {"NAME": "kept", "GlobalID": g}, "geometry": {"x": 1.0, "y": 2.0}}])
+            .to_string()
+    };
+    // Without useGlobalIds the server assigns a new one, as ArcGIS does.
+    let v = post(&s, &url, &[("adds", &add(gid))]).await;
+    assert_eq!(v["addResults"][0]["success"], true, "{v}");
+    assert_ne!(v["addResults"][0]["globalId"], gid);
+    // With it the given one is kept ...
+    let v = post(&s, &url, &[("adds", &add(gid)), ("useGlobalIds", "true")]).await;
+    assert_eq!(v["addResults"][0]["success"], true, "{v}");
+    assert_eq!(v["addResults"][0]["globalId"], gid);
+    // ... and a taken or malformed one fails the add, rolling back the whole request.
+    for bad in [gid, "not-a-guid"] {
+        let v = post(&s, &url, &[("adds", &add(bad)), ("useGlobalIds", "true")]).await;
+        assert_eq!(v["addResults"][0]["success"], false, "{bad}: {v}");
+    }
+    assert_eq!(fx.layer_state("FxHydrants", 0).0, HYDRANTS + 2);
+}
+
+#[tokio::test]
 async fn feature_operations_and_edit_permissions() {
     let fx = fixture::start().await;
     let viewer = fx.session("viewer").await;

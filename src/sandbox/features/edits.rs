@@ -6,7 +6,9 @@
 //! when its capabilities include `Editing` and the operation's own capability (`Create`,
 //! `Update`, `Delete`). Edits through a view change the source rows the view shows. With
 //! `rollbackOnFailure` (the default) one failed edit leaves the layer untouched and every
-//! result says `success: false`.
+//! result says `success: false`. An added feature keeps the `GlobalID` it brings only with
+//! `applyEdits`' `useGlobalIds=true` (a malformed or taken one fails that add); otherwise the
+//! server gives it a new one, as ArcGIS does.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -145,6 +147,8 @@ struct Batch {
     adds: Vec<Value>,
     updates: Vec<Value>,
     deletes: Vec<i64>,
+    /// `useGlobalIds`: adds keep the GlobalID they bring.
+    keep_global_ids: bool,
 }
 
 /// Results per kind, and whether any edit failed.
@@ -153,6 +157,38 @@ struct Outcome {
     updates: Vec<Value>,
     deletes: Vec<Value>,
     failed: bool,
+}
+
+/// The GlobalID an add brings under `useGlobalIds`, or its failed result.
+fn given_global_id(given: &Map<String, Value>, layer: &Layer) -> Result<String, Value> {
+    let gid = given
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("GlobalID"))
+        .and_then(|(_, v)| v.as_str())
+        .map(|g| g.trim().to_string())
+        .filter(|g| {
+            let hex = g.trim_start_matches('{').trim_end_matches('}');
+            hex.len() == 36 && hex.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        });
+    let fail = |description: &str| {
+        json!({"objectId": null, "globalId": null, "success": false,
+            "error": {"code": 1000, "description": description}})
+    };
+    let Some(gid) = gid else {
+        return Err(fail(
+            "useGlobalIds requires a valid GlobalID on every added feature.",
+        ));
+    };
+    let taken = layer
+        .features
+        .values()
+        .any(|f| f.global_id().is_some_and(|g| g.eq_ignore_ascii_case(&gid)));
+    if taken {
+        return Err(fail(
+            "Cannot insert duplicate key: the GlobalID already exists.",
+        ));
+    }
+    Ok(gid)
 }
 
 fn apply(
@@ -180,11 +216,18 @@ fn apply(
         let mut attributes = layer.clean_attributes(&given);
         attributes.insert(OID.into(), json!(oid));
         if layer.has_global_id() {
-            let gid = given
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("GlobalID"))
-                .and_then(|(_, v)| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| guids.pop().unwrap_or_default());
+            let gid = if batch.keep_global_ids {
+                match given_global_id(&given, layer) {
+                    Ok(g) => g,
+                    Err(e) => {
+                        out.adds.push(e);
+                        out.failed = true;
+                        continue;
+                    }
+                }
+            } else {
+                guids.pop().unwrap_or_default()
+            };
             attributes.insert("GlobalID".into(), json!(gid));
         }
         let f = Feature {
@@ -289,6 +332,7 @@ pub fn apply_edits(ctx: &Arc<Ctx>, p: &Params, name: &str, layer_seg: &str) -> A
         adds: json_list(p, "adds")?,
         updates: json_list(p, "updates")?,
         deletes: int_list(p, "deletes")?,
+        keep_global_ids: p.flag("useGlobalIds").unwrap_or(false),
     };
     let out = run(ctx, p, name, layer_seg, &batch)?;
     ok(json!({"addResults": out.adds, "updateResults": out.updates, "deleteResults": out.deletes}))
