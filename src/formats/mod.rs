@@ -1,12 +1,13 @@
 //! Pure file formats used by the scan and backup engine: the inventory CSV the user sees and
 //! edits ([`inventory`]), the delta index next to it ([`index`]), item-id lists read from any CSV
 //! ([`id_list`]), the per-item backup ZIP with its manifest ([`archive`]), Esri's
-//! `.contentexport` package written and read natively ([`contentexport`]), the report of a
-//! backup run ([`run_report`]), the catalogue a backup destination keeps for resumed and
-//! incremental runs ([`catalogue`]), Windows-safe file names ([`names`]), UTC date text
-//! ([`utc`]) and crash-safe writes ([`atomic`]). Everything here works over `std::io` and
-//! `std::path` only: no network, no async, no UI, so the engine (and only the engine) builds on
-//! it.
+//! `.contentexport` package written and read natively ([`contentexport`]), the features of a
+//! backed-up GeoJSON layer or JSON replica streamed in batches ([`features`]), GeoJSON geometry
+//! as Esri JSON ([`geometry`]), the report of a backup run ([`run_report`]), the catalogue a
+//! backup destination keeps for resumed and incremental runs ([`catalogue`]), Windows-safe file
+//! names ([`names`]), UTC date text ([`utc`]) and crash-safe writes ([`atomic`]). Everything
+//! here works over `std::io` and `std::path` only: no network, no async, no UI, so the engine
+//! (and only the engine) builds on it.
 //!
 //! Every failure is a [`FormatError`] naming the file, the line and column when there is one,
 //! and what the user can do about it.
@@ -15,6 +16,8 @@ pub mod archive;
 pub mod atomic;
 pub mod catalogue;
 pub mod contentexport;
+pub mod features;
+pub mod geometry;
 pub mod id_list;
 pub mod index;
 pub mod inventory;
