@@ -277,6 +277,16 @@ async fn no_fgdb_captures_layers_by_replica_and_unknown_ids_fail_alone() {
             m.data_method.as_deref().map(|s| s.starts_with("export")),
             Some(true)
         );
+        // A service that allows Sync is captured by its replica (a regression: the replica
+        // was once read from the end of its temporary file and always fell back to query).
+        let sync = sb.with_state(|st| {
+            st.services
+                .values()
+                .any(|s| s.item_id == r.id && s.capabilities.contains("Sync"))
+        });
+        if sync {
+            assert_eq!(m.data_method.as_deref(), Some("replica"), "{}", r.title);
+        }
         assert!(!m.artefacts.iter().any(|a| a.path.starts_with("thumbnail/")));
     }
     assert!(!summary.all_ok());

@@ -52,6 +52,10 @@ pub(crate) async fn capture(
         })?,
     };
     let mut file = download_to_temp(ctx, &result_url).await?;
+    // The download left the file at its end: read it from the start.
+    file.as_file_mut()
+        .rewind()
+        .map_err(|e| ItemError::Failed(format!("cannot read a temporary file: {e}")))?;
     let replica: ReplicaCounts =
         serde_json::from_reader(std::io::BufReader::new(file.as_file()))
             .map_err(|e| ItemError::Failed(format!("the replica is not valid JSON: {e}")))?;
