@@ -1,6 +1,7 @@
 //! The multipart/form-data body of a request with file parts: the text parameters as fields,
 //! then each file part streamed from disk (opened, seeked and cut to its range on every attempt,
-//! so a retried upload re-reads the file) or sent from memory. Knows nothing of tokens or retries.
+//! so a retried upload re-reads the file) or sent from memory, typed by its file name's
+//! extension (portals keep an attachment's type as uploaded). Knows nothing of tokens or retries.
 
 use reqwest::multipart::{Form, Part};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -20,9 +21,46 @@ pub(crate) async fn form(params: &[(&str, &str)], files: &[FilePart]) -> Result<
             FileSource::Bytes(b) => Part::stream_with_length(b.clone(), b.len() as u64),
             FileSource::Path { path, offset, len } => file_part(path, *offset, *len).await?,
         };
-        form = form.part(f.name.clone(), part.file_name(f.file_name.clone()));
+        let part = part
+            .file_name(f.file_name.clone())
+            .mime_str(mime_for(&f.file_name))
+            .map_err(|e| PortalError::UploadFile {
+                path: f.file_name.clone(),
+                message: e.to_string(),
+            })?;
+        form = form.part(f.name.clone(), part);
     }
     Ok(form)
+}
+
+/// The media type of a file by its extension (`application/octet-stream` when unknown).
+pub(crate) fn mime_for(file_name: &str) -> &'static str {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        "tif" | "tiff" => "image/tiff",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "json" | "geojson" => "application/json",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
 }
 
 async fn file_part(
@@ -46,4 +84,14 @@ async fn file_part(
         reqwest::Body::wrap_stream(stream),
         len,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parts_are_typed_by_extension() {
+        assert_eq!(super::mime_for("1-photo.JPG"), "image/jpeg");
+        assert_eq!(super::mime_for("report.pdf"), "application/pdf");
+        assert_eq!(super::mime_for("noextension"), "application/octet-stream");
+    }
 }
