@@ -1,13 +1,14 @@
 //! Hosted feature layers and views (arcgis-protocol.md §6.7). A layer is published from its
-//! backed-up export (File Geodatabase ...) or, for the query fallback, from its GeoJSON: the
-//! file goes up as a temporary source item, `publish` runs and is polled, and the temporary
+//! backed-up export (File Geodatabase ...): the file goes up as a temporary source item,
+//! `publish` runs and is polled, and the temporary
 //! item is then deleted (decision: the backup holds the service, not the upload it was once
 //! published from; keeping it would leave an item the source portal never had, and any real
 //! source item that was backed up is restored on its own and related again). The service
 //! item then gets its backed-up properties, and the layer definitions' details go through the
 //! admin `updateDefinition`. A view is recreated with `createService(isView)` +
-//! `addToDefinition` on its restored source. Feature and attachment counts are compared with
-//! the backup by `check`.
+//! `addToDefinition` on its restored source. A layer backed up without an export (replica or
+//! query fallback) is rebuilt from its definitions and rows by `rebuild`. Feature and
+//! attachment counts are compared with the backup by `check`.
 
 use serde_json::{Value, json};
 
@@ -41,7 +42,7 @@ fn candidate_names(name: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// What the report says when `used` is not the backed-up service name `name`.
-fn rename_note(name: &str, used: &str) -> Option<String> {
+pub(crate) fn rename_note(name: &str, used: &str) -> Option<String> {
     (used != name)
         .then(|| format!("the service name {name} is taken on the target: published as {used}"))
 }
@@ -86,7 +87,10 @@ pub(crate) async fn restore(
     if is_view(si, svc) {
         return view(ctx, si, svc, folder_id, &name).await;
     }
-    let (file, file_type, item_type) = source_file(svc)?;
+    let Some((file, format)) = &svc.export else {
+        return super::rebuild::restore(ctx, si, svc, folder_id, &name).await;
+    };
+    let (file_type, item_type) = export_types(format);
     let base = user_path(&ctx.user, folder_id);
     let req = ApiRequest::post(&format!("{base}/addItem"))
         .param(
@@ -95,7 +99,7 @@ pub(crate) async fn restore(
         )
         .param("type", item_type)
         .param("typeKeywords", "agol-backup restore upload")
-        .file("file", &file, &create::file_name(&file, "data.zip"));
+        .file("file", file, &create::file_name(file, "data.zip"));
     let v = ctx.call("uploading the layer's data", &req).await?;
     let upload = v["id"].as_str().unwrap_or_default().to_string();
     let result = publish(ctx, &base, &upload, file_type, &name, svc).await;
@@ -111,34 +115,15 @@ pub(crate) async fn restore(
     })
 }
 
-/// The file to publish from: the export, else the only GeoJSON layer.
-fn source_file(svc: &ServiceBackup) -> Result<(std::path::PathBuf, &str, &str), StepError> {
-    if let Some((path, format)) = &svc.export {
-        let (ft, it) = match format.to_ascii_lowercase().as_str() {
-            "shapefile" => ("shapefile", "Shapefile"),
-            "geopackage" => ("geoPackage", "GeoPackage"),
-            "excel" => ("excel", "Microsoft Excel"),
-            "csv" => ("csv", "CSV"),
-            "geojson" => ("geojson", "GeoJson"),
-            _ => ("fileGeodatabase", "File Geodatabase"),
-        };
-        return Ok((path.clone(), ft, it));
-    }
-    match svc.geojson.as_slice() {
-        [(_, path)] => Ok((path.clone(), "geojson", "GeoJson")),
-        [] if svc.replica.is_some() => Err(StepError::Failed(
-            "the backup holds the layer's data as a replica JSON only, which cannot be published: \
-             back it up again with an export format"
-                .into(),
-        )),
-        [] => Err(StepError::Failed(
-            "the backup holds no data to publish the layer from".into(),
-        )),
-        _ => Err(StepError::Failed(
-            "the backup holds several GeoJSON layers; publishing a multi-layer service from \
-             GeoJSON is not supported yet: back it up again with an export format"
-                .into(),
-        )),
+/// The `publish` file type and the upload's item type of an export format.
+fn export_types(format: &str) -> (&'static str, &'static str) {
+    match format.to_ascii_lowercase().as_str() {
+        "shapefile" => ("shapefile", "Shapefile"),
+        "geopackage" => ("geoPackage", "GeoPackage"),
+        "excel" => ("excel", "Microsoft Excel"),
+        "csv" => ("csv", "CSV"),
+        "geojson" => ("geojson", "GeoJson"),
+        _ => ("fileGeodatabase", "File Geodatabase"),
     }
 }
 
@@ -199,6 +184,46 @@ async fn publish(
     Err(StepError::Failed(format!("publishing failed: {last}")))
 }
 
+/// `createService` in `base` (a user or folder path) under the backed-up service name or, when
+/// it is taken, `name_1`, `name_2`; `params(name)` gives the `createParameters`. Returns the
+/// new item id, the service URL and the name used.
+pub(crate) async fn create_service(
+    ctx: &RestoreCtx,
+    base: &str,
+    title: &str,
+    name: &str,
+    is_view: bool,
+    params: impl Fn(&str) -> Value,
+) -> Result<(String, String, String), StepError> {
+    let what = if is_view {
+        "creating the view"
+    } else {
+        "creating the service"
+    };
+    let mut last = String::from("no name to try");
+    for try_name in candidate_names(name) {
+        let req = ApiRequest::post(&format!("{base}/createService"))
+            .param("outputType", "featureService")
+            .param("isView", is_view.to_string())
+            .param("title", title)
+            .param("createParameters", params(&try_name).to_string());
+        match ctx.call(what, &req).await {
+            Err(StepError::Failed(m)) if m.contains("already exists") => last = m,
+            Err(e) => return Err(e),
+            Ok(v) => {
+                let id = v["itemId"]
+                    .as_str()
+                    .or_else(|| v["serviceItemId"].as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let url = trim_url(v["serviceurl"].as_str().unwrap_or_default());
+                return Ok((id, url, try_name));
+            }
+        }
+    }
+    Err(StepError::Failed(last))
+}
+
 /// Recreates a view on its restored source: createService(isView) + addToDefinition.
 async fn view(
     ctx: &RestoreCtx,
@@ -209,39 +234,13 @@ async fn view(
 ) -> Result<Published, StepError> {
     let source = view_source(ctx, si).await?;
     let base = user_path(&ctx.user, folder_id);
-    let mut created = None;
-    for try_name in candidate_names(name) {
-        let cp = json!({"name": try_name, "isView": true, "capabilities": "Query",
-            "maxRecordCount": svc.service.as_ref().and_then(|s| s["maxRecordCount"].as_u64()).unwrap_or(1000),
-            "serviceDescription": svc.service.as_ref().and_then(|s| s["serviceDescription"].as_str()).unwrap_or("")});
-        let req = ApiRequest::post(&format!("{base}/createService"))
-            .param("outputType", "featureService")
-            .param("isView", "true")
-            .param("title", si.title.as_str())
-            .param("createParameters", cp.to_string());
-        match ctx.call("creating the view", &req).await {
-            Err(StepError::Failed(m)) if m.contains("already exists") => created = Some(Err(m)),
-            other => {
-                created = Some(other.map(|v| (v, try_name)).map_err(|e| e.to_string()));
-                break;
-            }
-        }
-    }
-    let (v, used) = match created {
-        Some(Ok(done)) => done,
-        Some(Err(m)) => return Err(StepError::Failed(m)),
-        None => {
-            return Err(StepError::Failed(
-                "creating the view: no name to try".into(),
-            ));
-        }
-    };
-    let id = v["itemId"]
-        .as_str()
-        .or_else(|| v["serviceItemId"].as_str())
-        .unwrap_or_default()
-        .to_string();
-    let url = trim_url(v["serviceurl"].as_str().unwrap_or_default());
+    let service = svc.service.as_ref();
+    let (id, url, used) = create_service(ctx, &base, &si.title, name, true, |n| {
+        json!({"name": n, "isView": true, "capabilities": "Query",
+            "maxRecordCount": service.and_then(|s| s["maxRecordCount"].as_u64()).unwrap_or(1000),
+            "serviceDescription": service.and_then(|s| s["serviceDescription"].as_str()).unwrap_or("")})
+    })
+    .await?;
     let layers: Vec<Value> = svc.layers.iter().map(|l| view_layer(l, &source)).collect();
     let def = json!({"layers": layers});
     let admin = admin_url(&url);

@@ -9,6 +9,7 @@
 //! to new ones in JSON text), `run` (the run: inputs, sign-in, plan, levels, report), `plan` (actions,
 //! levels, references), `item` (one item: write, share, verify), `create` (addItem, update,
 //! multipart uploads), `fields` (item properties), `resources`, `hosted` (publish, views),
+//! `rebuild` and `rows` (a hosted layer from its definitions, rows and attachments),
 //! `share` (folders, sharing, status, protection, relationships), `check` (verification),
 //! `report` (the JSON report), `textmap` (applying the rewrite map), `ctx` (shared state).
 
@@ -21,10 +22,12 @@ mod fixtures;
 mod hosted;
 mod item;
 mod plan;
+mod rebuild;
 mod report;
 mod request;
 mod resources;
 pub mod rewrite;
+mod rows;
 mod run;
 mod share;
 pub mod source;
