@@ -1,17 +1,17 @@
-//! The demo org backed up, deleted and restored: the same items (by title and type) with the
-//! same properties, data pointing at the restored items, resources, sharing, and feature and
-//! attachment counts; then a second `skip` restore creates nothing.
+//! The demo org backed up (as ZIPs, and as one batch `.contentexport`), deleted and restored:
+//! the same items (by title and type) with the same properties, data pointing at the restored
+//! items, resources, sharing, and feature and attachment counts; then a second `skip` restore
+//! creates nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::RestoreOptions;
 use agol_backup::formats::run_report::RunItemStatus;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::runs::{
-    backup_all, delete_all, items_by_id, json_data, restore, restore_request, services_by_item,
-};
+use super::runs::{delete_all, items_by_id, json_data, restore, restore_request, services_by_item};
 use crate::engine_backup::runs::ADMIN;
 use crate::support;
 
@@ -45,10 +45,21 @@ fn essence(i: &Value) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_org_comes_back_after_deleting_everything() {
+async fn the_demo_org_comes_back_from_zips_after_deleting_everything() {
+    comes_back(BackupMode::Standard).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_org_comes_back_from_a_batch_package_after_deleting_everything() {
+    comes_back(BackupMode::OcmBatch).await;
+}
+
+/// Backs up every item in `mode`, deletes everything, restores, and compares with before;
+/// then a second restore with `skip` creates nothing.
+async fn comes_back(mode: BackupMode) {
     let sb = support::demo().await;
     let dir = tempfile::tempdir().unwrap();
-    let ids = backup_all(&sb, dir.path()).await;
+    let ids = crate::engine_backup::runs::backup_all(&sb, dir.path(), mode).await;
     let before = items_by_id(&sb);
     let services_before = services_by_item(&sb);
     delete_all(&sb, &ids);

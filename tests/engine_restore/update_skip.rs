@@ -1,8 +1,7 @@
 //! `update` in place after damage (ids unchanged, content back), a dry run that writes nothing,
-//! a viewer without publishing rights (clear FAILED for layers), cancel, and a batch
-//! `.contentexport` round trip.
+//! a viewer without publishing rights (clear FAILED for layers), cancel. (The batch
+//! `.contentexport` round trip is in `round_trip`.)
 
-use agol_backup::engine::backup::BackupMode;
 use agol_backup::engine::restore::{ConflictPolicy, RestoreOptions};
 use agol_backup::engine::{EventKind, JobId, Outcome, Reporter};
 use agol_backup::formats::run_report::RunItemStatus;
@@ -204,30 +203,4 @@ async fn cancel_stops_and_leaves_nothing_half_made() {
         }
     }
     assert!(summary.report.unwrap().is_file());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_contentexport_restores_the_org() {
-    let sb = support::demo().await;
-    let dir = tempfile::tempdir().unwrap();
-    let ids = crate::engine_backup::runs::backup_all(&sb, dir.path(), BackupMode::OcmBatch).await;
-    delete_all(&sb, &ids);
-    let req = restore_request(&sb, ADMIN, &[dir.path()], RestoreOptions::default());
-    let (summary, _, _) = restore(req, CancellationToken::new()).await;
-    let summary = summary.unwrap();
-    assert_eq!(summary.items.len(), ids.len());
-    let failed: Vec<_> = summary
-        .items
-        .iter()
-        .filter(|r| r.status == RunItemStatus::Failed)
-        .map(|r| format!("{}: {}", r.title, r.reason))
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}");
-    let titles: std::collections::BTreeSet<String> = items_by_id(&sb)
-        .values()
-        .map(|i| i["title"].as_str().unwrap().to_string())
-        .collect();
-    for r in &summary.items {
-        assert!(titles.contains(&r.title), "{} not restored", r.title);
-    }
 }

@@ -9,8 +9,9 @@
 //! other `data/<file>` and `export/<file>` -> `data/<file>`, `service/admin.json` (else
 //! `service/service.json` with the full `service/layers/<id>.json`) -> `data/flc_props.json`
 //! (views: `data/view_props.json` plus `data/layer_<id>_props.json`, see [`service_props`]),
-//! `related.json` -> `relationships.json`. Layer GeoJSON,
-//! attachments, replicas and sharing have no place in the format and stay in the archives.
+//! `related.json` -> `relationships.json`, `sharing.json` -> the sidecar's item report (the
+//! format has no place for sharing). Layer GeoJSON, attachments and replicas have no place in
+//! the format and stay in the archives.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -69,7 +70,7 @@ pub fn package_from_archives_with(
         if manifest.source.is_empty() {
             manifest.source = backup.source_portal.trim_end_matches('/').to_string();
         }
-        convert_item(&mut writer, path, &backup, edges)?;
+        let sharing = convert_item(&mut writer, path, &backup, edges)?;
         let gaps = package_gaps(&backup);
         let status = if gaps.is_empty() {
             backup.status.clone()
@@ -82,6 +83,7 @@ pub fn package_from_archives_with(
             reasons: backup.reasons.iter().cloned().chain(gaps).collect(),
             data_method: backup.data_method.clone(),
             layers: backup.layers.clone(),
+            sharing,
         });
     }
     writer.finish(manifest, edges)
@@ -100,14 +102,15 @@ pub fn package_gaps(backup: &BackupManifest) -> Vec<String> {
     }
 }
 
-/// Writes the folder of the archive's item.
+/// Writes the folder of the archive's item; returns its `sharing.json`, when it has one.
 fn convert_item(
     writer: &mut PackageWriter,
     path: &Path,
     backup: &BackupManifest,
     edges: &[(String, String)],
-) -> Result<(), FormatError> {
+) -> Result<Option<Value>, FormatError> {
     let mut zip = open(path)?;
+    let sharing = json_entry(&mut zip, path, "sharing.json")?;
     let id = backup.item_id.as_str();
     let mut properties = json_entry(&mut zip, path, "item.json")?.unwrap_or_else(|| json!({}));
     let export_format = backup
@@ -145,7 +148,8 @@ fn convert_item(
     let relationships = relationships_json(id, edges, related_items.as_ref());
     let bytes = super::json::to_ascii_pretty(&relationships)
         .map_err(|e| misuse(super::RELATIONSHIPS_NAME, &e))?;
-    writer.add_file(id, super::RELATIONSHIPS_NAME, &bytes)
+    writer.add_file(id, super::RELATIONSHIPS_NAME, &bytes)?;
+    Ok(sharing)
 }
 
 /// Where an archive entry goes in the item folder; `None` for entries the format has no place

@@ -85,6 +85,11 @@ pub struct PackageItemReport {
     pub data_method: Option<String>,
     /// Per-layer counts (feature services only).
     pub layers: Vec<LayerCount>,
+    /// The item's sharing as backed up (our archives' `sharing.json`: access, groups, owner,
+    /// folder id and title, content status, protection). The format has no place for it, so
+    /// only our restore reads it back; `None` in packages written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<serde_json::Value>,
 }
 
 impl PackageItemReport {
@@ -96,6 +101,7 @@ impl PackageItemReport {
             reasons: Vec::new(),
             data_method: None,
             layers: Vec::new(),
+            sharing: None,
         }
     }
 }

@@ -3,8 +3,8 @@
 //! `files/` (thumbnail, `metadata.xml`), `resources/` (full paths from `resources.json`, Esri's
 //! flattened names mapped back by `formats::contentexport`), `data/` (`structure.json`, a file,
 //! or for services the export with `flc_props.json`, `view_props.json` and
-//! `layer_<id>_props.json`), the graph edges as dependencies and our sidecar's status, counts
-//! and hashes. Extraction is `formats::contentexport::extract_package` (refuses unsafe members).
+//! `layer_<id>_props.json`), the graph edges as dependencies and our sidecar's status, counts,
+//! hashes and (our packages only) sharing and folder. Extraction is `formats::contentexport::extract_package` (refuses unsafe members).
 
 use std::path::{Path, PathBuf};
 
@@ -95,17 +95,26 @@ fn item(
         .as_ref()
         .map(|s| hashes(s, pi, &data.data_rel))
         .unwrap_or_default();
-    let sharing = Some(SharingInfo {
-        groups: Vec::new(),
-        ..common::sharing(&item)
+    // Our packages keep the backed-up sharing (groups, folder) in the sidecar; Esri's have
+    // only the item's access level.
+    let kept = report.and_then(|r| r.sharing.as_ref());
+    let sharing = Some(match kept {
+        Some(s) => common::sharing(s),
+        None => SharingInfo {
+            groups: Vec::new(),
+            ..common::sharing(&item)
+        },
     });
+    let folder_title = kept
+        .and_then(|s| s["folder"]["title"].as_str())
+        .map(str::to_string);
     let service = data.service(report, &item);
     SourceItem {
         old_id: pi.id.clone(),
         title: pi.title.clone(),
         item_type: pi.item_type.clone(),
         owner: common::text(&item, "owner"),
-        folder: None,
+        folder: folder_title,
         source: path.to_path_buf(),
         format: SourceFormat::ContentExport,
         data: data.data,

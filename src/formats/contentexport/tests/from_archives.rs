@@ -69,7 +69,13 @@ fn archives_become_item_folders() {
             ("resources/images/a b.png", vec![9; 10]),
             ("resources/resources.json", bytes(&resources)),
             ("related.json", bytes(&related)),
-            ("sharing.json", b"{}".to_vec()),
+            (
+                "sharing.json",
+                bytes(
+                    &json!({"access": "shared", "groups": [{"id": "g1", "title": "Water"}],
+                    "folder": {"id": "f1", "title": "Maps"}}),
+                ),
+            ),
         ],
     );
     let view_zip = archive(
@@ -119,6 +125,11 @@ fn archives_become_item_folders() {
     assert_eq!(m.thumbnail.as_deref(), Some("files/t.png"));
     let sidecar = summary.sidecar.clone().unwrap();
     assert_eq!(sidecar.not_included.len(), 1);
+    // Sharing has no place in the format: the sidecar keeps it for our restore.
+    let sharing = sidecar.items[0].sharing.clone().unwrap();
+    assert_eq!(sharing["groups"][0]["title"], "Water");
+    assert_eq!(sharing["folder"]["title"], "Maps");
+    assert_eq!(sidecar.items[1].sharing, None);
     assert_eq!(
         sidecar.items[1].status,
         ItemStatus::Partial,
