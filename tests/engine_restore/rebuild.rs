@@ -132,3 +132,39 @@ async fn layers_backed_up_as_replicas_are_rebuilt_with_rows_and_attachments() {
     };
     rebuilt_as_before(ADMIN, options, "replica", false).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_whose_source_the_backup_cannot_name_comes_back_as_a_layer_of_its_rows() {
+    let sb = support::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The viewer sees the public view but not its source: the backup cannot say which it is.
+    let view = ids_where(&sb, |i| i["title"] == "Parcels (public view)");
+    let req = request(
+        &sb,
+        VIEWER,
+        view.clone(),
+        dir.path(),
+        BackupOptions::default(),
+    );
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
+    let backed = &summary.unwrap().items[0];
+    assert_eq!(backed.status, RunItemStatus::Ok, "{}", backed.reason);
+    assert!(manifest(dir.path(), backed).dependencies.is_empty());
+    let rows = manifest(dir.path(), backed).layers[0].features;
+    delete_all(&sb, &view);
+
+    let req = restore_request(&sb, ADMIN, &[dir.path()], RestoreOptions::default());
+    let (summary, _, _) = restore(req, CancellationToken::new()).await;
+    let r = &summary.unwrap().items[0];
+    assert_eq!(r.status, RunItemStatus::Partial, "{}", r.reason);
+    assert!(r.reason.contains("no longer a view"), "{}", r.reason);
+    let new = r.new_id.clone().unwrap();
+    let (after, _) = rows_of(&sb, std::slice::from_ref(&new));
+    let got: usize = after.values().map(|(f, _)| f.len()).sum();
+    assert_eq!(got as u64, rows, "the rows the view showed");
+    assert!(sb.with_state(|st| {
+        st.services
+            .values()
+            .any(|s| s.item_id == new && s.view_of.is_none())
+    }));
+}

@@ -30,6 +30,16 @@ pub(crate) struct Published {
     pub renamed: Option<String>,
 }
 
+/// Why a view cannot be recreated: its source is unknown or gone.
+const NO_VIEW_SOURCE: &str = "the view's source layer is neither restored nor found on the target \
+    (it is not in the backup, or the account that made the backup could not see it): restore it \
+    with the view";
+
+/// Said of a view rebuilt from its backed-up rows because its source could not be found.
+const VIEW_REBUILT: &str = "the view's source layer is neither restored nor found on the \
+    target: restored as a hosted layer holding the rows the view showed; it is no longer a \
+    view of its source";
+
 /// The service names tried, in order: the backed-up one, then `name_1`, `name_2`.
 fn candidate_names(name: &str) -> impl Iterator<Item = String> + '_ {
     (0..3).map(move |n| {
@@ -85,10 +95,29 @@ pub(crate) async fn restore(
     let old_url = si.item["url"].as_str().unwrap_or_default();
     let name = service_name(old_url).unwrap_or_else(|| name_from_title(&si.title));
     if is_view(si, svc) {
-        return view(ctx, si, svc, folder_id, &name).await;
+        let has_rows = svc.export.is_some() || svc.replica.is_some() || !svc.geojson.is_empty();
+        match view(ctx, si, svc, folder_id, &name).await {
+            // The rows the view showed are in the backup: better them than nothing.
+            Err(StepError::Failed(why)) if why == NO_VIEW_SOURCE && has_rows => {}
+            other => return other,
+        }
+        let mut p = layer(ctx, si, svc, folder_id, &name).await?;
+        p.notes.insert(0, VIEW_REBUILT.into());
+        return Ok(p);
     }
+    layer(ctx, si, svc, folder_id, &name).await
+}
+
+/// Publishes the layer from its export, or rebuilds it from its rows when it has none.
+async fn layer(
+    ctx: &RestoreCtx,
+    si: &SourceItem,
+    svc: &ServiceBackup,
+    folder_id: Option<&str>,
+    name: &str,
+) -> Result<Published, StepError> {
     let Some((file, format)) = &svc.export else {
-        return super::rebuild::restore(ctx, si, svc, folder_id, &name).await;
+        return super::rebuild::restore(ctx, si, svc, folder_id, name).await;
     };
     let (file_type, item_type) = export_types(format);
     let base = user_path(&ctx.user, folder_id);
@@ -102,7 +131,7 @@ pub(crate) async fn restore(
         .file("file", file, &create::file_name(file, "data.zip"));
     let v = ctx.call("uploading the layer's data", &req).await?;
     let upload = v["id"].as_str().unwrap_or_default().to_string();
-    let result = publish(ctx, &base, &upload, file_type, &name, svc).await;
+    let result = publish(ctx, &base, &upload, file_type, name, svc).await;
     if !upload.is_empty() {
         create::delete_item(ctx, &ctx.user, &upload).await;
     }
@@ -111,7 +140,7 @@ pub(crate) async fn restore(
         id,
         url,
         notes: Vec::new(),
-        renamed: rename_note(&name, &used),
+        renamed: rename_note(name, &used),
     })
 }
 
@@ -297,10 +326,7 @@ async fn view_source(ctx: &RestoreCtx, si: &SourceItem) -> Result<String, StepEr
             return Ok(name);
         }
     }
-    Err(StepError::Failed(
-        "the view's source layer is neither restored nor on the target: restore it with the view"
-            .into(),
-    ))
+    Err(StepError::Failed(NO_VIEW_SOURCE.into()))
 }
 
 /// The admin twin of a hosted service URL.
