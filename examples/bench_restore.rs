@@ -6,7 +6,10 @@
 //! each other). Requests per level are read from the sandbox's counters when the run's
 //! progress moves to the next level. Prints wall time, requests and the ratio to the bound.
 //!
-//! Run with `cargo run --release --example bench_restore`.
+//! With `--no-export` the backup captures hosted layers by replica instead of export, so the
+//! restore rebuilds every hosted layer from its definitions, rows and attachments.
+//!
+//! Run with `cargo run --release --example bench_restore [-- --no-export]`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -65,7 +68,10 @@ async fn main() -> Res<()> {
         connection: connection(&source)?,
         items: ids.clone(),
         destination: dir.path().to_path_buf(),
-        options: BackupOptions::default(),
+        options: BackupOptions {
+            export_data: !std::env::args().any(|a| a == "--no-export"),
+            ..BackupOptions::default()
+        },
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let drain = std::thread::spawn(move || rx.into_iter().count());

@@ -60,7 +60,8 @@ pub struct RestoreArgs {
     /// Items restored at the same time (within one dependency level).
     #[arg(long, default_value_t = 4)]
     pub workers: usize,
-    /// Where to write the JSON run report [default: beside the first input].
+    /// Where to write the JSON run report (a CSV twin goes beside it) [default:
+    /// restore-report-<time>.json beside the first input].
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }

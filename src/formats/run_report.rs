@@ -1,8 +1,9 @@
 //! The report of one backup run: what was tried, per item, and how it went. Written as pretty
 //! JSON (for tools) and as a CSV twin with the same stem (UTF-8 with BOM and CRLF, for Excel),
-//! both atomically. This module only writes the files; the engine decides their content.
+//! both atomically ([`write_json_with_csv_twin`], which the restore report uses too). This
+//! module only writes the files; the engine decides their content.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -100,11 +101,38 @@ impl RunReport {
 /// columns [`RUN_REPORT_CSV_COLUMNS`]), each atomically. Returns (JSON path, CSV path).
 ///
 /// # Errors
-/// [`FormatError::Write`] naming the file that failed (also when `json_path` itself ends in
-/// `.csv`, which would make both files one); a file that failed keeps its previous content.
+/// As [`write_json_with_csv_twin`].
 pub fn write_run_report(
     report: &RunReport,
     json_path: &Path,
+) -> Result<(PathBuf, PathBuf), FormatError> {
+    let rows = report.items.iter().map(|item| {
+        vec![
+            item.id.clone(),
+            item.title.clone(),
+            item.item_type.clone(),
+            item.status.as_str().to_string(),
+            item.reason.clone(),
+            item.archive.clone().unwrap_or_default(),
+            item.bytes.to_string(),
+            format!("{:.1}", item.seconds),
+        ]
+    });
+    write_json_with_csv_twin(report, json_path, &RUN_REPORT_CSV_COLUMNS, rows)
+}
+
+/// Writes `json` as pretty JSON at `json_path` and a CSV twin next to it (same stem, `.csv`:
+/// UTF-8 BOM for Excel, `header`, one CRLF-terminated row per entry of `rows`), each
+/// atomically. Returns (JSON path, CSV path).
+///
+/// # Errors
+/// [`FormatError::Write`] naming the file that failed (also when `json_path` itself ends in
+/// `.csv`, which would make both files one); a file that failed keeps its previous content.
+pub fn write_json_with_csv_twin(
+    json: &impl Serialize,
+    json_path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<(PathBuf, PathBuf), FormatError> {
     let csv_path = json_path.with_extension("csv");
     let is_csv = json_path
@@ -120,33 +148,22 @@ pub fn write_run_report(
         });
     }
     write_atomic(json_path, |out| {
-        serde_json::to_writer_pretty(&mut *out, report)?;
+        serde_json::to_writer_pretty(&mut *out, json)?;
         out.write_all(b"\n")
     })?;
-    write_atomic(&csv_path, |out| write_csv(report, out))?;
+    let rows: Vec<Vec<String>> = rows.collect();
+    write_atomic(&csv_path, |out| {
+        out.write_all(UTF8_BOM)?;
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        writer.write_record(header)?;
+        for row in &rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()
+    })?;
     Ok((json_path.to_path_buf(), csv_path))
-}
-
-/// The CSV twin: BOM, header, one CRLF-terminated row per item.
-fn write_csv(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(UTF8_BOM)?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    writer.write_record(RUN_REPORT_CSV_COLUMNS)?;
-    for item in &report.items {
-        writer.write_record([
-            item.id.as_str(),
-            item.title.as_str(),
-            item.item_type.as_str(),
-            item.status.as_str(),
-            item.reason.as_str(),
-            item.archive.as_deref().unwrap_or(""),
-            &item.bytes.to_string(),
-            &format!("{:.1}", item.seconds),
-        ])?;
-    }
-    writer.flush()
 }
 
 #[cfg(test)]

@@ -80,6 +80,13 @@ async fn comes_back(mode: BackupMode) {
     assert_eq!(rows.len(), ids.len());
     let report = summary.report.clone().unwrap();
     assert!(report.starts_with(dir.path()), "{}", report.display());
+    // The CSV twin beside it: one row per item, with the new id and the status.
+    let csv = std::fs::read(report.with_extension("csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+    assert_eq!(&reader.headers().unwrap()[1], "new_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), ids.len());
+    assert!(rows.iter().all(|r| &r[5] == "OK" && r[1].len() == 32));
 
     let new_of: BTreeMap<String, String> = summary
         .items

@@ -1,13 +1,14 @@
-//! The JSON report of a restore: target, options, the plan's warnings and one row per item
-//! (old id, new id, action, status, reason, link), written atomically, by default beside the
-//! first input. Only writes the file; the run decides its content.
+//! The report of a restore: target, options, the plan's warnings and one row per item (old id,
+//! new id, action, status, reason, link) as JSON, with a CSV twin of the rows for Excel (same
+//! stem), written atomically, by default beside the first input. Only writes the files; the run
+//! decides their content.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::{RestorePlan, RestoreRequest, RestoredItem};
-use crate::formats::atomic::write_atomic;
+use crate::formats::run_report::write_json_with_csv_twin;
 use crate::formats::utc;
 
 #[derive(Serialize)]
@@ -110,9 +111,33 @@ pub(crate) fn write(
             })
             .collect(),
     };
-    write_atomic(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
-    .map_err(|e| format!("the restore report was not written: {e}"))
+    let rows = report.items.iter().map(|r| {
+        vec![
+            r.old_id.to_string(),
+            r.new_id.unwrap_or_default().to_string(),
+            r.title.to_string(),
+            r.item_type.to_string(),
+            r.action.to_string(),
+            r.status.to_string(),
+            r.reason.to_string(),
+            r.item_page.unwrap_or_default().to_string(),
+            format!("{:.1}", r.seconds),
+        ]
+    });
+    write_json_with_csv_twin(&report, path, &CSV_COLUMNS, rows)
+        .map(|_| ())
+        .map_err(|e| format!("the restore report was not written: {e}"))
 }
+
+/// The columns of the CSV twin, in order.
+pub(crate) const CSV_COLUMNS: [&str; 9] = [
+    "old_id",
+    "new_id",
+    "title",
+    "type",
+    "action",
+    "status",
+    "reason",
+    "item_page",
+    "seconds",
+];
