@@ -1,6 +1,7 @@
 //! Hosted layers backed up without an export (a viewer's backup falls back to the replica or
 //! to GeoJSON queries) are rebuilt on restore: same layers, rows, GlobalIDs, geometries and
-//! attachments (bytes and types) as before the delete, and the backed-up capabilities.
+//! attachments (bytes and types) as before the delete, and the backed-up capabilities; a view
+//! whose source is unknown comes back as a layer of its rows; a refused row makes it PARTIAL.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -167,4 +168,83 @@ async fn a_view_whose_source_the_backup_cannot_name_comes_back_as_a_layer_of_its
             .values()
             .any(|s| s.item_id == new && s.view_of.is_none())
     }));
+}
+
+/// Rewrites the archive at `path` with `layers/0.geojson` changed by `edit`.
+fn edit_geojson(path: &std::path::Path, edit: impl Fn(&mut serde_json::Value)) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let tmp = path.with_extension("tmp");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&tmp).unwrap());
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if name == "layers/0.geojson" {
+            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            edit(&mut v);
+            bytes = serde_json::to_vec(&v).unwrap();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    std::fs::rename(tmp, path).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_the_portal_refuses_makes_the_layer_partial_with_the_count() {
+    let sb = support::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let hydrants = ids_where(&sb, |i| i["title"] == "Fire Hydrants");
+    sb.with_state(|st| {
+        for svc in st.services.values_mut() {
+            svc.capabilities = "Query".into();
+        }
+    });
+    let req = request(
+        &sb,
+        VIEWER,
+        hydrants.clone(),
+        dir.path(),
+        BackupOptions::default(),
+    );
+    let (summary, _, _) = run(req, CancellationToken::new()).await;
+    let backed = summary.unwrap().items[0].clone();
+    let m = manifest(dir.path(), &backed);
+    assert_eq!(m.data_method.as_deref(), Some("query"));
+    // One row of the backup carries a GlobalID no portal takes; it has an attachment.
+    let with_photo = m
+        .artefacts
+        .iter()
+        .find_map(|a| a.path.strip_prefix("attachments/0/"))
+        .and_then(|p| p.split('/').next())
+        .map(|oid| oid.parse::<i64>().unwrap())
+        .unwrap();
+    edit_geojson(
+        &crate::engine_backup::runs::archive_of(dir.path(), &backed),
+        |v| {
+            for f in v["features"].as_array_mut().unwrap() {
+                if f["id"] == with_photo {
+                    f["properties"]["GlobalID"] = "not-a-guid".into();
+                }
+            }
+        },
+    );
+    delete_all(&sb, &hydrants);
+
+    let req = restore_request(&sb, ADMIN, &[dir.path()], RestoreOptions::default());
+    let (summary, _, _) = restore(req, CancellationToken::new()).await;
+    let r = &summary.unwrap().items[0];
+    assert_eq!(r.status, RunItemStatus::Partial, "{}", r.reason);
+    let features = m.layers[0].features;
+    for said in [
+        "layer 0: 1 row(s) were refused".to_string(),
+        "not restored: their rows did not come back".to_string(),
+        format!("has {} features; the backup has {features}", features - 1),
+    ] {
+        assert!(r.reason.contains(&said), "{said:?} not in {}", r.reason);
+    }
 }

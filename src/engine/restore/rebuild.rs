@@ -2,8 +2,8 @@
 //! (arcgis-protocol.md §6.7): the service is created empty from the backed-up service
 //! definition (`createService`), its layers and tables are added from the backed-up layer
 //! definitions (admin `addToDefinition`, same ids, fields, domains, renderers), the rows and
-//! attachments are loaded (`rows`), and the backed-up capabilities are set last (editing is
-//! on while loading: a portal refuses adds to a read-only layer). A GeoJSON backup holds WGS84
+//! attachments are loaded (`rows`), and the backed-up capabilities (with sync, when it was on)
+//! are set last (editing is on while loading: a portal refuses adds to a read-only layer). A GeoJSON backup holds WGS84
 //! coordinates: they are projected to Web Mercator when the layer was in it; a layer in any
 //! other coordinate system is rebuilt in WGS84, and the notes say so. A failure half-way
 //! deletes the new service.
@@ -173,10 +173,12 @@ pub(crate) async fn restore(
                 renamed: rename_note(name, &used),
             })
         }
-        Err(e) => {
-            create::delete_item(ctx, &ctx.user, &id).await;
-            Err(e)
-        }
+        Err(e) => match (create::delete_item(ctx, &ctx.user, &id).await, e) {
+            (false, StepError::Failed(why)) => Err(StepError::Failed(format!(
+                "{why}; the half-built service {id} could not be deleted: delete it by hand"
+            ))),
+            (_, e) => Err(e),
+        },
     }
 }
 
@@ -194,10 +196,14 @@ async fn fill(
     ctx.call("adding the layers", &req).await?;
     let mut notes = rows::load(ctx, svc, url, source).await?;
     let caps = backed_up_capabilities(svc);
-    let req = ApiRequest::post(&format!("{admin}/updateDefinition")).param(
-        "updateDefinition",
-        json!({"capabilities": caps}).to_string(),
-    );
+    let mut last = json!({"capabilities": caps});
+    for k in ["syncEnabled", "syncCapabilities"] {
+        if let Some(v) = svc.service.as_ref().map(|s| &s[k]).filter(|v| !v.is_null()) {
+            last[k] = v.clone();
+        }
+    }
+    let req = ApiRequest::post(&format!("{admin}/updateDefinition"))
+        .param("updateDefinition", last.to_string());
     if let Err(e) = ctx.call("setting the layer's capabilities", &req).await {
         notes.push(format!(
             "editing is still enabled: the backed-up capabilities ({caps}) could not be set: {e}"
