@@ -70,8 +70,8 @@ pub fn package_from_archives_with(
         if manifest.source.is_empty() {
             manifest.source = backup.source_portal.trim_end_matches('/').to_string();
         }
-        let sharing = convert_item(&mut writer, path, &backup, edges)?;
-        let gaps = package_gaps(&backup);
+        let (sharing, view_gap) = convert_item(&mut writer, path, &backup, edges)?;
+        let gaps: Vec<String> = package_gaps(&backup).into_iter().chain(view_gap).collect();
         let status = if gaps.is_empty() {
             backup.status.clone()
         } else {
@@ -102,13 +102,19 @@ pub fn package_gaps(backup: &BackupManifest) -> Vec<String> {
     }
 }
 
-/// Writes the folder of the archive's item; returns its `sharing.json`, when it has one.
+/// Said of a view whose archive lacks the admin service JSON.
+const VIEW_WITHOUT_DEFINITION: &str = "the view's definition (its source layer and filter) \
+    was not readable by the account that made the backup: Esri's importer skips the view; \
+    back it up as its owner or an administrator";
+
+/// Writes the folder of the archive's item; returns its `sharing.json`, when it has one, and
+/// what the package lacks for a view backed up without its admin definition.
 fn convert_item(
     writer: &mut PackageWriter,
     path: &Path,
     backup: &BackupManifest,
     edges: &[(String, String)],
-) -> Result<Option<Value>, FormatError> {
+) -> Result<(Option<Value>, Option<String>), FormatError> {
     let mut zip = open(path)?;
     let sharing = json_entry(&mut zip, path, "sharing.json")?;
     let id = backup.item_id.as_str();
@@ -124,6 +130,11 @@ fn convert_item(
     let is_view = properties["typeKeywords"]
         .as_array()
         .is_some_and(|k| k.iter().any(|k| k == "View Service"));
+    let has_definition = backup
+        .artefacts
+        .iter()
+        .any(|a| a.path == super::ADMIN_SERVICE_ENTRY);
+    let view_gap = (is_view && !has_definition).then(|| VIEW_WITHOUT_DEFINITION.to_string());
     let resources = resource_names(json_entry(&mut zip, path, "resources/resources.json")?);
     for artefact in &backup.artefacts {
         if service_props::is_service_entry(&artefact.path) {
@@ -149,7 +160,7 @@ fn convert_item(
     let bytes = super::json::to_ascii_pretty(&relationships)
         .map_err(|e| misuse(super::RELATIONSHIPS_NAME, &e))?;
     writer.add_file(id, super::RELATIONSHIPS_NAME, &bytes)?;
-    Ok(sharing)
+    Ok((sharing, view_gap))
 }
 
 /// Where an archive entry goes in the item folder; `None` for entries the format has no place
