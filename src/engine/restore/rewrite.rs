@@ -2,9 +2,9 @@
 //! portal's URL, rewritten in JSON text (item data, JSON resources) to what they are on the
 //! target. Pure text work on strings; knows nothing of the portal or files.
 //!
-//! One left-to-right pass: at each `http` the longest matching old URL (service URLs and the
-//! portal base, plain or with JSON's `\/` escapes, ASCII case ignored) is replaced when the URL
-//! ends there (a layer suffix such as `/0` is kept); every other run of ASCII letters and digits
+//! One left-to-right pass: at each `http` (or `//`) the longest matching old URL (service URLs
+//! and the portal base; with either scheme or none, plain, with JSON's `\/` escapes or
+//! percent-encoded; ASCII case ignored) is replaced when the URL ends there (a layer suffix such as `/0` is kept); every other run of ASCII letters and digits
 //! that is exactly 32 hex digits is an item id, replaced when the map has it (case ignored).
 //! Longer hex strings and ids glued to other letters are left alone.
 
@@ -40,7 +40,8 @@ pub fn rewrite_json_text(text: &str, map: &RewriteMap) -> (String, Vec<String>) 
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if (b == b'h' || b == b'H')
+        // URLs start with their scheme, or with `//` (or `\/\/`) when scheme-relative.
+        if matches!(b, b'h' | b'H' | b'/' | b'\\')
             && let Some((len, new)) = url_at(bytes, i, &urls)
         {
             out.push_str(&text[copied..i]);
@@ -104,7 +105,10 @@ fn id_token(token: &str) -> Option<String> {
         .then(|| token.to_ascii_lowercase())
 }
 
-/// Old -> new URL pairs, each also in its `\/`-escaped form, longest old URL first.
+/// Old -> new URL pairs, longest old URL first, each in every form data uses for it: as
+/// given, with the other scheme (`http` for `https` and back) and scheme-relative (`//host/..`),
+/// each of those also `\/`-escaped and percent-encoded (`https%3A%2F%2Fhost%2F..`, as in app
+/// URLs carried in query strings).
 fn url_pairs(map: &RewriteMap) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let plain = map
@@ -120,13 +124,43 @@ fn url_pairs(map: &RewriteMap) -> Vec<(String, String)> {
         if old.is_empty() || old.eq_ignore_ascii_case(new) {
             continue;
         }
-        pairs.push((old.to_string(), new.to_string()));
-        if old.contains('/') {
-            pairs.push((old.replace('/', "\\/"), new.replace('/', "\\/")));
+        for (o, n) in scheme_forms(old, new) {
+            if o.contains('/') {
+                pairs.push((o.replace('/', "\\/"), n.replace('/', "\\/")));
+                pairs.push((percent_encoded(&o), percent_encoded(&n)));
+            }
+            pairs.push((o, n));
         }
     }
     pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+    pairs.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
     pairs
+}
+
+/// `old -> new` as given, with `old`'s other scheme, and scheme-relative (both sides).
+fn scheme_forms(old: &str, new: &str) -> Vec<(String, String)> {
+    let mut out = vec![(old.to_string(), new.to_string())];
+    let split = |u: &str| -> Option<(String, String)> {
+        let (scheme, rest) = u.split_once("://")?;
+        Some((scheme.to_ascii_lowercase(), rest.to_string()))
+    };
+    if let (Some((scheme, rest)), Some((_, new_rest))) = (split(old), split(new)) {
+        let other = match scheme.as_str() {
+            "https" => Some("http"),
+            "http" => Some("https"),
+            _ => None,
+        };
+        if let Some(other) = other {
+            out.push((format!("{other}://{rest}"), new.to_string()));
+        }
+        out.push((format!("//{rest}"), format!("//{new_rest}")));
+    }
+    out
+}
+
+/// `url` with `:` and `/` percent-encoded, as a URL inside a query string is.
+fn percent_encoded(url: &str) -> String {
+    url.replace(':', "%3A").replace('/', "%2F")
 }
 
 /// The longest old URL at `i` that ends there (next byte not part of a name), with its
@@ -222,6 +256,26 @@ mod tests {
         assert_eq!(replaced, [OLD_MAP]);
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["values"]["layer"], format!("{NEW_URL}/2"));
+    }
+
+    #[test]
+    fn the_other_scheme_scheme_relative_and_percent_encoded_urls_are_rewritten() {
+        let http = OLD_URL.replacen("https://", "http://", 1);
+        let relative = OLD_URL.trim_start_matches("https:");
+        let encoded = OLD_URL.replace(':', "%3A").replace('/', "%2F");
+        let text = format!(
+            "[\"{http}/0\",\"{relative}/1\",\"https://x/app?layer={encoded}%2F2\",\"{}\"]",
+            encoded.to_lowercase()
+        );
+        let (out, _) = rewrite_json_text(&text, &map());
+        let new_relative = NEW_URL.trim_start_matches("https:");
+        let new_encoded = NEW_URL.replace(':', "%3A").replace('/', "%2F");
+        assert_eq!(
+            out,
+            format!(
+                "[\"{NEW_URL}/0\",\"{new_relative}/1\",\"https://x/app?layer={new_encoded}%2F2\",\"{new_encoded}\"]"
+            )
+        );
     }
 
     #[test]
