@@ -40,6 +40,18 @@ const VIEW_REBUILT: &str = "the view's source layer is neither restored nor foun
     target: restored as a hosted layer holding the rows the view showed; it is no longer a \
     view of its source";
 
+/// What a hosted layer or view is restored from, and where to.
+pub(crate) struct Job<'a> {
+    /// The backed-up item.
+    pub si: &'a SourceItem,
+    /// Its service.
+    pub svc: &'a ServiceBackup,
+    /// The signed-in user's folder to create it in (`None`: root).
+    pub folder_id: Option<&'a str>,
+    /// The backed-up service name (`name_1`, `name_2` are tried when it is taken).
+    pub name: &'a str,
+}
+
 /// The service names tried, in order: the backed-up one, then `name_1`, `name_2`.
 fn candidate_names(name: &str) -> impl Iterator<Item = String> + '_ {
     (0..3).map(move |n| {
@@ -94,30 +106,31 @@ pub(crate) async fn restore(
         .ok_or_else(|| StepError::Failed("the backup holds no service".into()))?;
     let old_url = si.item["url"].as_str().unwrap_or_default();
     let name = service_name(old_url).unwrap_or_else(|| name_from_title(&si.title));
+    let job = Job {
+        si,
+        svc,
+        folder_id,
+        name: &name,
+    };
     if is_view(si, svc) {
         let has_rows = svc.export.is_some() || svc.replica.is_some() || !svc.geojson.is_empty();
-        match view(ctx, si, svc, folder_id, &name).await {
+        match view(ctx, &job).await {
             // The rows the view showed are in the backup: better them than nothing.
             Err(StepError::Failed(why)) if why == NO_VIEW_SOURCE && has_rows => {}
             other => return other,
         }
-        let mut p = layer(ctx, si, svc, folder_id, &name).await?;
+        let mut p = layer(ctx, &job).await?;
         p.notes.insert(0, VIEW_REBUILT.into());
         return Ok(p);
     }
-    layer(ctx, si, svc, folder_id, &name).await
+    layer(ctx, &job).await
 }
 
 /// Publishes the layer from its export, or rebuilds it from its rows when it has none.
-async fn layer(
-    ctx: &RestoreCtx,
-    si: &SourceItem,
-    svc: &ServiceBackup,
-    folder_id: Option<&str>,
-    name: &str,
-) -> Result<Published, StepError> {
+async fn layer(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
+    let (si, svc, folder_id, name) = (job.si, job.svc, job.folder_id, job.name);
     let Some((file, format)) = &svc.export else {
-        return super::rebuild::restore(ctx, si, svc, folder_id, name).await;
+        return super::rebuild::restore(ctx, job).await;
     };
     let (file_type, item_type) = export_types(format);
     let base = user_path(&ctx.user, folder_id);
@@ -254,13 +267,8 @@ pub(crate) async fn create_service(
 }
 
 /// Recreates a view on its restored source: createService(isView) + addToDefinition.
-async fn view(
-    ctx: &RestoreCtx,
-    si: &SourceItem,
-    svc: &ServiceBackup,
-    folder_id: Option<&str>,
-    name: &str,
-) -> Result<Published, StepError> {
+async fn view(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
+    let (si, svc, folder_id, name) = (job.si, job.svc, job.folder_id, job.name);
     let source = view_source(ctx, si).await?;
     let base = user_path(&ctx.user, folder_id);
     let service = svc.service.as_ref();

@@ -12,9 +12,9 @@ use serde_json::{Map, Value, json};
 
 use super::create::{self, user_path};
 use super::ctx::{RestoreCtx, StepError};
-use super::hosted::{Published, admin_url, create_service, rename_note};
+use super::hosted::{Job, Published, admin_url, create_service, rename_note};
 use super::rows::{self, RowSource};
-use super::source::{ServiceBackup, SourceItem};
+use super::source::ServiceBackup;
 use crate::formats::geometry::Projection;
 use crate::portal::ApiRequest;
 
@@ -148,14 +148,9 @@ fn definition(svc: &ServiceBackup, wgs84: bool) -> Value {
     json!({"layers": layers, "tables": tables})
 }
 
-/// Rebuilds the hosted layer `si` as service `name` (or `name_<n>` when taken).
-pub(crate) async fn restore(
-    ctx: &RestoreCtx,
-    si: &SourceItem,
-    svc: &ServiceBackup,
-    folder_id: Option<&str>,
-    name: &str,
-) -> Result<Published, StepError> {
+/// Rebuilds the hosted layer of `job` as its service name (or `name_<n>` when taken).
+pub(crate) async fn restore(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
+    let (si, svc, folder_id, name) = (job.si, job.svc, job.folder_id, job.name);
     let (source, sr_note) = row_source(svc)?;
     let wgs84 = sr_note.is_some();
     let base = user_path(&ctx.user, folder_id);
