@@ -168,6 +168,16 @@ async fn a_view_whose_source_the_backup_cannot_name_comes_back_as_a_layer_of_its
             .values()
             .any(|s| s.item_id == new && s.view_of.is_none())
     }));
+    let keywords = sb.with_state(|st| st.items[&new].type_keywords.clone());
+    assert!(
+        !keywords.iter().any(|k| k == "View Service"),
+        "{keywords:?}"
+    );
+    assert!(
+        r.reason.ends_with("no longer a view of its source"),
+        "one note only: {}",
+        r.reason
+    );
 }
 
 /// Rewrites the archive at `path` with `layers/0.geojson` changed by `edit`.

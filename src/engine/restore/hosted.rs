@@ -28,6 +28,8 @@ pub(crate) struct Published {
     pub notes: Vec<String>,
     /// Said when the backed-up service name was taken and another one was used.
     pub renamed: Option<String>,
+    /// A view restored as a plain hosted layer of its rows (its source could not be found).
+    pub no_longer_view: bool,
 }
 
 /// Why a view cannot be recreated: its source is unknown or gone.
@@ -87,6 +89,15 @@ pub(crate) fn service_name(url: &str) -> Option<String> {
     segs.next().map(str::to_string)
 }
 
+/// `si` without the `View Service` keyword, for a view restored as a plain layer.
+pub(crate) fn as_plain_layer(si: &SourceItem) -> SourceItem {
+    let mut plain = si.clone();
+    if let Some(k) = plain.item["typeKeywords"].as_array_mut() {
+        k.retain(|k| k != "View Service");
+    }
+    plain
+}
+
 fn is_view(si: &SourceItem, svc: &ServiceBackup) -> bool {
     svc.view.is_some()
         || crate::engine::restore::fields::strings(&si.item["typeKeywords"])
@@ -121,6 +132,7 @@ pub(crate) async fn restore(
         }
         let mut p = layer(ctx, &job).await?;
         p.notes.insert(0, VIEW_REBUILT.into());
+        p.no_longer_view = true;
         return Ok(p);
     }
     layer(ctx, &job).await
@@ -154,6 +166,7 @@ async fn layer(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> 
         url,
         notes: Vec::new(),
         renamed: rename_note(name, &used),
+        no_longer_view: false,
     })
 }
 
@@ -292,6 +305,7 @@ async fn view(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
         url,
         notes: Vec::new(),
         renamed: rename_note(name, &used),
+        no_longer_view: false,
     })
 }
 

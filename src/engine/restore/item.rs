@@ -138,11 +138,20 @@ async fn write(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written
 }
 
 /// Creates the item (a hosted layer is published) and its resources; deletes it on failure.
-async fn create_new(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written, StepError> {
+async fn create_new(
+    ctx: &RestoreCtx,
+    mut si: &SourceItem,
+    step: &Step,
+) -> Result<Written, StepError> {
     let folder = share::folder_id(ctx, step.row.folder.as_deref()).await?;
     let old_url = si.item["url"].as_str().map(str::to_string);
+    let plain;
     let (id, url, mut notes, renamed) = if hosted::is_hosted(si) {
         let p = hosted::restore(ctx, si, folder.as_deref()).await?;
+        if p.no_longer_view {
+            plain = hosted::as_plain_layer(si);
+            si = &plain;
+        }
         (p.id, Some(p.url), p.notes, p.renamed)
     } else {
         (

@@ -166,6 +166,7 @@ pub(crate) async fn restore(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published
                 url,
                 notes,
                 renamed: rename_note(name, &used),
+                no_longer_view: false,
             })
         }
         Err(e) => match (create::delete_item(ctx, &ctx.user, &id).await, e) {
