@@ -66,6 +66,18 @@ async fn rebuilt_as_before(
                     .filter(|c| !matches!(*c, "Sync" | "Extract"))
                     .collect::<Vec<_>>()
                     .join(",");
+                // A layer of several batches (500 rows each, two in flight): rows and
+                // photos must still land on the right new object ids.
+                if let Some(l) = svc.layers.iter_mut().find(|l| l.name == "Hydrants") {
+                    let model = l.features.values().next().unwrap().clone();
+                    for oid in l.features.len() as i64 + 1..=1234 {
+                        let mut f = model.clone();
+                        f.attributes.insert("OBJECTID".into(), oid.into());
+                        let gid = format!("{{{oid:08X}-0000-4000-8000-{oid:012X}}}");
+                        f.attributes.insert("GlobalID".into(), gid.into());
+                        l.features.insert(oid, f);
+                    }
+                }
             }
         });
     }

@@ -9,10 +9,11 @@
 //! to new ones in JSON text), `run` (the run: inputs, sign-in, plan, levels, report), `plan` (actions,
 //! levels, references), `item` (one item: write, share, verify), `create` (addItem, update,
 //! multipart uploads), `fields` (item properties), `resources`, `hosted` (publish, views),
-//! `rebuild` and `rows` (a hosted layer from its definitions, rows and attachments),
+//! `rebuild`, `rows` and `attach` (a hosted layer from its definitions, rows and attachments),
 //! `share` (folders, sharing, status, protection, relationships), `check` (verification),
 //! `report` (the JSON report), `textmap` (applying the rewrite map), `ctx` (shared state).
 
+mod attach;
 mod check;
 mod create;
 mod ctx;

@@ -3,15 +3,16 @@
 //! deep, so memory stays flat however big the layer. Each batch goes up by `applyEdits`
 //! (`rollbackOnFailure=false`, so one bad row does not sink its batch; `useGlobalIds` when the
 //! rows bring their GlobalIDs, so relationships and offline copies keyed on them keep
-//! working). The portal gives new object ids: the old one of each row is kept beside the new
-//! one, and every backed-up attachment (`attachments/<layer>/<old oid>/<id>-<name>`) goes up
-//! with `addAttachment` on the new id. Rows and attachments that do not go up are said in the
-//! notes (the layer is then also short when `check` counts it).
+//! working), two batches in flight so the portal works on one while the next travels. The
+//! portal gives new object ids: the old one of each row is kept beside the new one, and
+//! `attach` puts every backed-up attachment onto the row that now holds it. Rows that do not
+//! go up are said in the notes (the layer is then also short when `check` counts it).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use futures_util::{StreamExt, stream};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value};
 
 use super::ctx::{RestoreCtx, StepError};
@@ -23,8 +24,9 @@ use crate::portal::ApiRequest;
 /// Rows per `applyEdits` request.
 pub(crate) const BATCH: usize = 500;
 
-/// Attachments uploaded at the same time.
-const ATTACHMENT_UPLOADS: usize = 4;
+/// `applyEdits` requests in flight at the same time (one portal works on a batch while the
+/// next one travels).
+const BATCHES_IN_FLIGHT: usize = 2;
 
 /// Where the rows come from.
 #[derive(Debug, Clone)]
@@ -142,11 +144,30 @@ pub(crate) async fn load(
     let reader = tokio::task::spawn_blocking(move || read_all(&source, &tx));
     let mut loaded = Loaded::default();
     let mut stopped = None;
-    while let Some((layer, batch)) = rx.recv().await {
-        let k = keys.get(&layer).cloned().unwrap_or_default();
-        if let Err(e) = add_batch(ctx, url, layer, &k, batch, projection, &mut loaded).await {
-            stopped = Some(e);
-            break;
+    let mut inflight = FuturesUnordered::new();
+    loop {
+        tokio::select! {
+            done = inflight.next(), if !inflight.is_empty() => match done {
+                Some(Ok(added)) => loaded.record(added),
+                Some(Err(e)) => {
+                    stopped = Some(e);
+                    break;
+                }
+                None => {}
+            },
+            next = rx.recv(), if inflight.len() < BATCHES_IN_FLIGHT => match next {
+                Some((layer, batch)) => {
+                    let k = keys.get(&layer).cloned().unwrap_or_default();
+                    inflight.push(add_batch(ctx, url, layer, k, batch, projection));
+                }
+                None => break,
+            },
+        }
+    }
+    while let Some(done) = inflight.next().await {
+        match done {
+            Ok(added) => loaded.record(added),
+            Err(e) => stopped = stopped.or(Some(e)),
         }
     }
     drop(rx);
@@ -163,7 +184,7 @@ pub(crate) async fn load(
         .map(|(layer, (n, why))| format!("layer {layer}: {n} row(s) were refused: {why}"))
         .collect();
     if let Some(dir) = &svc.attachments {
-        notes.extend(attachments(ctx, url, dir, &loaded.ids).await?);
+        notes.extend(super::attach::upload(ctx, url, dir, &loaded.ids).await?);
     }
     Ok(notes)
 }
@@ -192,21 +213,52 @@ fn read_all(
     }
 }
 
-/// Sends one batch of rows to `layer`, recording new ids and refusals.
+/// One batch as the portal answered it: the layer, each row's old object id, and the results
+/// in the same order.
+struct Added {
+    layer: i64,
+    olds: Vec<Option<i64>>,
+    results: Vec<Value>,
+}
+
+impl Loaded {
+    /// Records the new ids and the refusals of one batch.
+    fn record(&mut self, added: Added) {
+        let ids = self.ids.entry(added.layer).or_default();
+        for (i, old) in added.olds.iter().enumerate() {
+            let r = added.results.get(i).unwrap_or(&Value::Null);
+            match (r["success"].as_bool(), r["objectId"].as_i64()) {
+                (Some(true), Some(new)) => {
+                    if let Some(old) = old {
+                        ids.insert(*old, new);
+                    }
+                }
+                _ => {
+                    let why = r["error"]["description"]
+                        .as_str()
+                        .unwrap_or("no result for this row")
+                        .to_string();
+                    self.failed.entry(added.layer).or_insert((0, why)).0 += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Sends one batch of rows to `layer`.
 async fn add_batch(
     ctx: &RestoreCtx,
     url: &str,
     layer: i64,
-    keys: &Keys,
+    keys: Keys,
     batch: Vec<Value>,
     projection: Option<Projection>,
-    loaded: &mut Loaded,
-) -> Result<(), StepError> {
+) -> Result<Added, StepError> {
     let (olds, mut adds): (Vec<Option<i64>>, Vec<Value>) = batch
         .into_iter()
-        .map(|f| to_add(f, keys, projection))
+        .map(|f| to_add(f, &keys, projection))
         .unzip();
-    let keep_global_ids = all_have_global_ids(&adds, keys);
+    let keep_global_ids = all_have_global_ids(&adds, &keys);
     if !keep_global_ids && let Some(g) = &keys.global_id {
         for a in &mut adds {
             if let Some(m) = a["attributes"].as_object_mut() {
@@ -218,140 +270,18 @@ async fn add_batch(
         .param("adds", Value::from(adds).to_string())
         .param("rollbackOnFailure", "false")
         .param("useGlobalIds", keep_global_ids.to_string());
-    let v = ctx
+    let mut v = ctx
         .call(&format!("loading the rows of layer {layer}"), &req)
         .await?;
-    let results = v["addResults"].as_array().cloned().unwrap_or_default();
-    let ids = loaded.ids.entry(layer).or_default();
-    for (i, old) in olds.iter().enumerate() {
-        let r = results.get(i).unwrap_or(&Value::Null);
-        match (r["success"].as_bool(), r["objectId"].as_i64()) {
-            (Some(true), Some(new)) => {
-                if let Some(old) = old {
-                    ids.insert(*old, new);
-                }
-            }
-            _ => {
-                let why = r["error"]["description"]
-                    .as_str()
-                    .unwrap_or("no result for this row")
-                    .to_string();
-                let e = loaded.failed.entry(layer).or_insert((0, why));
-                e.0 += 1;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// One backed-up attachment: its layer, the old object id, the file and its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct AttachmentFile {
-    layer: i64,
-    oid: i64,
-    path: PathBuf,
-    name: String,
-}
-
-/// Every `attachments/<layer>/<oid>/<id>-<name>` file under `dir`.
-fn attachment_files(dir: &Path) -> Vec<AttachmentFile> {
-    let entries = |d: &Path| -> Vec<(String, PathBuf)> {
-        let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(d)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-            .collect();
-        v.sort();
-        v
+    let results = match v["addResults"].take() {
+        Value::Array(a) => a,
+        _ => Vec::new(),
     };
-    let mut out = Vec::new();
-    for (layer, ldir) in entries(dir) {
-        let Ok(layer) = layer.parse::<i64>() else {
-            continue;
-        };
-        for (oid, odir) in entries(&ldir) {
-            let Ok(oid) = oid.parse::<i64>() else {
-                continue;
-            };
-            for (file, path) in entries(&odir).into_iter().filter(|(_, p)| p.is_file()) {
-                let name = file
-                    .split_once('-')
-                    .map_or(file.as_str(), |(_, n)| n)
-                    .to_string();
-                out.push(AttachmentFile {
-                    layer,
-                    oid,
-                    path,
-                    name,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Uploads every backed-up attachment onto the row that now holds it; returns notes.
-async fn attachments(
-    ctx: &RestoreCtx,
-    url: &str,
-    dir: &Path,
-    ids: &BTreeMap<i64, BTreeMap<i64, i64>>,
-) -> Result<Vec<String>, StepError> {
-    let files = attachment_files(dir);
-    let orphans = files
-        .iter()
-        .filter(|a| ids.get(&a.layer).and_then(|m| m.get(&a.oid)).is_none())
-        .count();
-    // Collected first: a lazy iterator of futures here is not `Send` for every lifetime.
-    let uploads: Vec<_> = files
-        .iter()
-        .filter_map(|a| {
-            let new = ids.get(&a.layer)?.get(&a.oid)?;
-            let req = ApiRequest::post(&format!("{url}/{}/{new}/addAttachment", a.layer)).file(
-                "attachment",
-                &a.path,
-                &a.name,
-            );
-            Some(async move {
-                let what = format!("adding attachment {} of layer {}", a.name, a.layer);
-                match ctx.call(&what, &req).await {
-                    Ok(v) if v["addAttachmentResult"]["success"].as_bool() == Some(true) => {
-                        Ok(None)
-                    }
-                    Ok(v) => Ok(Some(
-                        v["addAttachmentResult"]["error"]["description"]
-                            .as_str()
-                            .unwrap_or("refused")
-                            .to_string(),
-                    )),
-                    Err(StepError::Failed(m)) => Ok(Some(m)),
-                    Err(e) => Err(e),
-                }
-            })
-        })
-        .collect();
-    let results: Vec<Result<Option<String>, StepError>> = stream::iter(uploads)
-        .buffer_unordered(ATTACHMENT_UPLOADS)
-        .collect()
-        .await;
-    let mut refused: Vec<String> = Vec::new();
-    for r in results {
-        refused.extend(r?);
-    }
-    let mut notes = Vec::new();
-    if orphans > 0 {
-        notes.push(format!(
-            "{orphans} attachment(s) not restored: their rows did not come back"
-        ));
-    }
-    if let Some(first) = refused.first() {
-        notes.push(format!(
-            "{} attachment(s) not restored: {first}",
-            refused.len()
-        ));
-    }
-    Ok(notes)
+    Ok(Added {
+        layer,
+        olds,
+        results,
+    })
 }
 
 #[cfg(test)]
@@ -385,18 +315,5 @@ mod tests {
             json!({"type": "Feature", "id": 1, "properties": {"N": 1}, "geometry": null});
         let (_, add) = to_add(table_row, &keys, Some(Projection::Wgs84));
         assert!(add.get("geometry").is_none());
-    }
-
-    #[test]
-    fn attachment_files_are_found_by_layer_and_old_object_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().join("0").join("12");
-        std::fs::create_dir_all(&d).unwrap();
-        std::fs::write(d.join("3-photo-1.jpg"), b"x").unwrap();
-        std::fs::create_dir_all(dir.path().join("junk")).unwrap();
-        let found = attachment_files(dir.path());
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].layer, found[0].oid), (0, 12));
-        assert_eq!(found[0].name, "photo-1.jpg");
     }
 }

@@ -10,7 +10,7 @@
 //! `applyEdits`' `useGlobalIds=true` (a malformed or taken one fails that add); otherwise the
 //! server gives it a new one, as ArcGIS does.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -159,8 +159,12 @@ struct Outcome {
     failed: bool,
 }
 
-/// The GlobalID an add brings under `useGlobalIds`, or its failed result.
-fn given_global_id(given: &Map<String, Value>, layer: &Layer) -> Result<String, Value> {
+/// The GlobalID an add brings under `useGlobalIds`, or its failed result; `taken` holds the
+/// layer's GlobalIDs (upper case) and gets the new one.
+fn given_global_id(
+    given: &Map<String, Value>,
+    taken: &mut HashSet<String>,
+) -> Result<String, Value> {
     let gid = given
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("GlobalID"))
@@ -179,11 +183,7 @@ fn given_global_id(given: &Map<String, Value>, layer: &Layer) -> Result<String, 
             "useGlobalIds requires a valid GlobalID on every added feature.",
         ));
     };
-    let taken = layer
-        .features
-        .values()
-        .any(|f| f.global_id().is_some_and(|g| g.eq_ignore_ascii_case(&gid)));
-    if taken {
+    if !taken.insert(gid.to_ascii_uppercase()) {
         return Err(fail(
             "Cannot insert duplicate key: the GlobalID already exists.",
         ));
@@ -206,6 +206,15 @@ fn apply(
         deletes: Vec::new(),
         failed: false,
     };
+    let mut taken: HashSet<String> = if batch.keep_global_ids {
+        layer
+            .features
+            .values()
+            .filter_map(|f| f.global_id().map(str::to_ascii_uppercase))
+            .collect()
+    } else {
+        HashSet::new()
+    };
     for add in &batch.adds {
         let oid = layer.next_oid();
         let given = add
@@ -217,7 +226,7 @@ fn apply(
         attributes.insert(OID.into(), json!(oid));
         if layer.has_global_id() {
             let gid = if batch.keep_global_ids {
-                match given_global_id(&given, layer) {
+                match given_global_id(&given, &mut taken) {
                     Ok(g) => g,
                     Err(e) => {
                         out.adds.push(e);
@@ -304,23 +313,29 @@ fn run(
     let guids: Vec<String> = batch.adds.iter().map(|_| new_guid(&mut st)).collect();
     let rollback = p.flag("rollbackOnFailure").unwrap_or(true);
     let layer = data_layer_mut(&mut st, &target).ok_or_else(invalid_url)?;
-    let mut copy = layer.clone();
-    let mut out = apply(&mut copy, batch, guids, target.visible.as_ref());
-    if out.failed && rollback {
-        for r in out
-            .adds
-            .iter_mut()
-            .chain(out.updates.iter_mut())
-            .chain(out.deletes.iter_mut())
-        {
-            r["success"] = json!(false);
+    let out = if rollback {
+        // Edits go to a copy that replaces the layer only when every edit succeeded.
+        let mut copy = layer.clone();
+        let mut out = apply(&mut copy, batch, guids, target.visible.as_ref());
+        if out.failed {
+            for r in out
+                .adds
+                .iter_mut()
+                .chain(out.updates.iter_mut())
+                .chain(out.deletes.iter_mut())
+            {
+                r["success"] = json!(false);
+            }
+            return Ok(out);
         }
-        return Ok(out);
-    }
+        *layer = copy;
+        out
+    } else {
+        apply(layer, batch, guids, target.visible.as_ref())
+    };
     let changed = out.adds.len() + out.updates.len() + out.deletes.len() > 0;
     if changed {
-        copy.last_edit_date = now_ms();
-        *layer = copy;
+        layer.last_edit_date = now_ms();
         touch(&mut st, &target);
     }
     Ok(out)
