@@ -1,4 +1,4 @@
-//! `update` in place after damage (ids unchanged, content back), a dry run that writes nothing,
+//! `update` in place after damage (ids unchanged, content and layer definitions back), a dry run that writes nothing,
 //! a viewer without publishing rights (clear FAILED for layers), cancel. (The batch
 //! `.contentexport` round trip is in `round_trip`.)
 
@@ -36,12 +36,28 @@ async fn update_repairs_a_web_map_and_a_layers_resources_in_place() {
         .unwrap()
         .0;
     let res_before = items_by_id(&sb)[&with_res]["sandbox"]["resources"].clone();
+    // A layer's field alias edited by mistake.
+    let alias = |sb: &agol_backup::sandbox::SandboxHandle| {
+        sb.with_state(|st| {
+            let l = &st
+                .services
+                .values()
+                .find(|s| s.name == "Fire_Hydrants")
+                .unwrap()
+                .layers[0];
+            l.fields.iter().map(|f| f.alias.clone()).collect::<Vec<_>>()
+        })
+    };
+    let aliases = alias(&sb);
     sb.with_state(|st| {
         st.items.get_mut(&map).unwrap().data = agol_backup::sandbox::model::ItemData::Json(
             std::sync::Arc::new(b"{\"broken\":1}".to_vec()),
         );
         st.items.get_mut(&with_res).unwrap().resources.clear();
+        let svc = st.services.get_mut("Fire_Hydrants").unwrap();
+        svc.layers[0].fields[1].alias = "oops".into();
     });
+    assert_ne!(alias(&sb), aliases);
     let count = items_by_id(&sb).len();
 
     let options = RestoreOptions {
@@ -57,6 +73,7 @@ async fn update_repairs_a_web_map_and_a_layers_resources_in_place() {
     }
     assert_eq!(items_by_id(&sb).len(), count, "nothing new was created");
     assert_eq!(json_data(&sb, &map).unwrap(), good);
+    assert_eq!(alias(&sb), aliases, "the layer definition is repaired too");
     assert_eq!(
         items_by_id(&sb)[&with_res]["sandbox"]["resources"],
         res_before

@@ -121,15 +121,21 @@ pub(crate) async fn restore(
 async fn write(ctx: &RestoreCtx, si: &SourceItem, step: &Step) -> Result<Written, StepError> {
     match (&step.row.action, &step.existing) {
         (PlannedAction::Update { .. }, Some(existing)) => {
-            // A hosted layer keeps its service and data; its properties are updated.
+            // A hosted layer keeps its service and rows; its item properties and its layers'
+            // definition details (symbology, pop-up templates, field aliases ...) are restored.
             let hosted = hosted::is_hosted(si);
             create::update(ctx, si, &existing.owner, &existing.id, hosted).await?;
             resources::restore(ctx, si, &existing.owner, &existing.id, true).await?;
+            let url = existing.url.clone().filter(|_| hosted);
+            let notes = match (&url, &si.service) {
+                (Some(url), Some(svc)) => hosted::layer_details(ctx, svc, url).await,
+                _ => Vec::new(),
+            };
             Ok(Written {
                 id: existing.id.clone(),
                 owner: existing.owner.clone(),
-                url: existing.url.clone().filter(|_| hosted),
-                notes: Vec::new(),
+                url,
+                notes,
                 renamed: None,
             })
         }
