@@ -32,6 +32,19 @@ pub(crate) struct Published {
     pub no_longer_view: bool,
 }
 
+impl Published {
+    /// A service published or created as `used`, the backed-up name being `name`.
+    pub(crate) fn new(id: String, url: String, name: &str, used: &str) -> Self {
+        Self {
+            id,
+            url,
+            notes: Vec::new(),
+            renamed: rename_note(name, used),
+            no_longer_view: false,
+        }
+    }
+}
+
 /// Why a view cannot be recreated: its source is unknown or gone.
 const NO_VIEW_SOURCE: &str = "the view's source layer is neither restored nor found on the target \
     (it is not in the backup, or the account that made the backup could not see it): restore it \
@@ -66,7 +79,7 @@ fn candidate_names(name: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// What the report says when `used` is not the backed-up service name `name`.
-pub(crate) fn rename_note(name: &str, used: &str) -> Option<String> {
+fn rename_note(name: &str, used: &str) -> Option<String> {
     (used != name)
         .then(|| format!("the service name {name} is taken on the target: published as {used}"))
 }
@@ -125,15 +138,17 @@ pub(crate) async fn restore(
     };
     if is_view(si, svc) {
         let has_rows = svc.export.is_some() || svc.replica.is_some() || !svc.geojson.is_empty();
-        match view(ctx, &job).await {
+        return match view_source(ctx, si).await {
+            Some(source) => view(ctx, &job, &source).await,
             // The rows the view showed are in the backup: better them than nothing.
-            Err(StepError::Failed(why)) if why == NO_VIEW_SOURCE && has_rows => {}
-            other => return other,
-        }
-        let mut p = layer(ctx, &job).await?;
-        p.notes.insert(0, VIEW_REBUILT.into());
-        p.no_longer_view = true;
-        return Ok(p);
+            None if has_rows => {
+                let mut p = layer(ctx, &job).await?;
+                p.notes.insert(0, VIEW_REBUILT.into());
+                p.no_longer_view = true;
+                Ok(p)
+            }
+            None => Err(StepError::Failed(NO_VIEW_SOURCE.into())),
+        };
     }
     layer(ctx, &job).await
 }
@@ -161,13 +176,7 @@ async fn layer(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> 
         create::delete_item(ctx, &ctx.user, &upload).await;
     }
     let (id, url, used) = result?;
-    Ok(Published {
-        id,
-        url,
-        notes: Vec::new(),
-        renamed: rename_note(name, &used),
-        no_longer_view: false,
-    })
+    Ok(Published::new(id, url, name, &used))
 }
 
 /// The `publish` file type and the upload's item type of an export format.
@@ -280,9 +289,8 @@ pub(crate) async fn create_service(
 }
 
 /// Recreates a view on its restored source: createService(isView) + addToDefinition.
-async fn view(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
+async fn view(ctx: &RestoreCtx, job: &Job<'_>, source: &str) -> Result<Published, StepError> {
     let (si, svc, folder_id, name) = (job.si, job.svc, job.folder_id, job.name);
-    let source = view_source(ctx, si).await?;
     let base = user_path(&ctx.user, folder_id);
     let service = svc.service.as_ref();
     let (id, url, used) = create_service(ctx, &base, &si.title, name, true, |n| {
@@ -291,7 +299,7 @@ async fn view(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
             "serviceDescription": service.and_then(|s| s["serviceDescription"].as_str()).unwrap_or("")})
     })
     .await?;
-    let layers: Vec<Value> = svc.layers.iter().map(|l| view_layer(l, &source)).collect();
+    let layers: Vec<Value> = svc.layers.iter().map(|l| view_layer(l, source)).collect();
     let def = json!({"layers": layers});
     let admin = admin_url(&url);
     let req = ApiRequest::post(&format!("{admin}/addToDefinition"))
@@ -300,13 +308,7 @@ async fn view(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
         create::delete_item(ctx, &ctx.user, &id).await;
         return Err(e);
     }
-    Ok(Published {
-        id,
-        url,
-        notes: Vec::new(),
-        renamed: rename_note(name, &used),
-        no_longer_view: false,
-    })
+    Ok(Published::new(id, url, name, &used))
 }
 
 /// One view layer definition: the backed-up layer pointing at the same layer of `source`.
@@ -331,7 +333,7 @@ fn view_layer(def: &Value, source: &str) -> Value {
 }
 
 /// The service name of the view's source on the target (restored earlier, or left in place).
-async fn view_source(ctx: &RestoreCtx, si: &SourceItem) -> Result<String, StepError> {
+async fn view_source(ctx: &RestoreCtx, si: &SourceItem) -> Option<String> {
     let map = ctx.map_now();
     let olds = si
         .related
@@ -345,10 +347,10 @@ async fn view_source(ctx: &RestoreCtx, si: &SourceItem) -> Result<String, StepEr
         if let Ok(v) = ctx.client.call_value(&req).await
             && let Some(name) = v["url"].as_str().and_then(service_name)
         {
-            return Ok(name);
+            return Some(name);
         }
     }
-    Err(StepError::Failed(NO_VIEW_SOURCE.into()))
+    None
 }
 
 /// The admin twin of a hosted service URL.

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::create::{self, user_path};
 use super::ctx::{RestoreCtx, StepError};
-use super::hosted::{Job, Published, admin_url, create_service, rename_note};
+use super::hosted::{Job, Published, admin_url, create_service};
 use super::rows::{self, RowSource};
 use super::source::ServiceBackup;
 use crate::formats::geometry::Projection;
@@ -162,11 +162,8 @@ pub(crate) async fn restore(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published
         Ok(mut notes) => {
             notes.extend(sr_note);
             Ok(Published {
-                id,
-                url,
                 notes,
-                renamed: rename_note(name, &used),
-                no_longer_view: false,
+                ..Published::new(id, url, name, &used)
             })
         }
         Err(e) => match (create::delete_item(ctx, &ctx.user, &id).await, e) {
