@@ -31,6 +31,9 @@ pub enum RunItemStatus {
 }
 
 impl RunItemStatus {
+    /// Every status, in the order reports count them.
+    pub const ALL: [Self; 4] = [Self::Ok, Self::Partial, Self::Failed, Self::Skipped];
+
     /// The text used in the JSON and the CSV: `OK`, `PARTIAL`, `FAILED` or `SKIPPED`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +43,22 @@ impl RunItemStatus {
             Self::Skipped => "SKIPPED",
         }
     }
+}
+
+/// How many of `statuses` ended each way: "3 OK, 1 PARTIAL, 0 FAILED, 2 SKIPPED".
+pub fn tally(statuses: impl IntoIterator<Item = RunItemStatus>) -> String {
+    let mut n = [0usize; 4];
+    for s in statuses {
+        if let Some(i) = RunItemStatus::ALL.iter().position(|a| *a == s) {
+            n[i] += 1;
+        }
+    }
+    RunItemStatus::ALL
+        .iter()
+        .zip(n)
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One item of a run.
@@ -211,6 +230,10 @@ mod tests {
     #[test]
     fn counts_each_status() {
         assert_eq!(report().counts(), (2, 1, 1, 1));
+        assert_eq!(
+            tally(report().items.iter().map(|i| i.status)),
+            "2 OK, 1 PARTIAL, 1 FAILED, 1 SKIPPED"
+        );
     }
 
     #[test]

@@ -220,12 +220,12 @@ impl BackupTab {
                 item_type,
                 status,
             } => self.on_row(id, title, item_type, status),
-            EventKind::Finished(Ok(outcome)) => {
-                self.state = JobState::Done;
-                summarize(outcome, &mut self.state, log);
+            EventKind::Finished(result) => {
+                self.state = JobState::ended(result);
+                if let Ok(outcome) = result {
+                    summarize(outcome, &mut self.state, log);
+                }
             }
-            EventKind::Finished(Err(e)) if e == "cancelled" => self.state = JobState::Cancelled,
-            EventKind::Finished(Err(e)) => self.state = JobState::Failed(e.clone()),
             EventKind::Started { .. } | EventKind::Log { .. } => {}
         }
     }
@@ -345,22 +345,14 @@ impl BackupTab {
 fn summarize(outcome: &Outcome, state: &mut JobState, log: &mut LogPanel) {
     match outcome {
         Outcome::Backup(summary) => {
-            use crate::engine::backup::{RunItemStatus as S, status_word};
-            let counts: Vec<String> = [S::Ok, S::Partial, S::Failed, S::Skipped]
-                .into_iter()
-                .map(|s| format!("{} {}", summary.count(s), status_word(s)))
-                .collect();
+            let counts = crate::formats::run_report::tally(summary.items.iter().map(|i| i.status));
             log.push(
                 if summary.all_ok() {
                     Level::Info
                 } else {
                     Level::Warn
                 },
-                format!(
-                    "backup: {}; report {}",
-                    counts.join(", "),
-                    summary.report.display()
-                ),
+                format!("backup: {counts}; report {}", summary.report.display()),
             );
             if summary.cancelled {
                 *state = JobState::Cancelled;

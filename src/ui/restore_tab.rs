@@ -277,12 +277,12 @@ impl RestoreTab {
                 item_type,
                 status,
             } => self.on_row(id, title, item_type, status),
-            EventKind::Finished(Ok(outcome)) => {
-                self.state = JobState::Done;
-                self.finished(outcome, log);
+            EventKind::Finished(result) => {
+                self.state = JobState::ended(result);
+                if let Ok(outcome) = result {
+                    self.finished(outcome, log);
+                }
             }
-            EventKind::Finished(Err(e)) if e == "cancelled" => self.state = JobState::Cancelled,
-            EventKind::Finished(Err(e)) => self.state = JobState::Failed(e.clone()),
             EventKind::Started { .. } | EventKind::Log { .. } => {}
         }
     }

@@ -8,6 +8,7 @@ use crate::engine::Level;
 use crate::engine::backup::{RunItemStatus, human_bytes};
 use crate::engine::restore::source::{InputListing, SourceFormat};
 use crate::engine::restore::{PlannedAction, RestorePlan, RestoreSummary};
+use crate::formats::run_report::tally;
 
 use super::backup_tab::status_color;
 use super::log_panel::LogPanel;
@@ -259,25 +260,13 @@ pub fn log_summary(summary: &RestoreSummary, log: &mut LogPanel) {
         );
         return;
     };
-    let counts: Vec<String> = [
-        RunItemStatus::Ok,
-        RunItemStatus::Partial,
-        RunItemStatus::Failed,
-        RunItemStatus::Skipped,
-    ]
-    .into_iter()
-    .map(|s| format!("{} {}", summary.count(s), s.as_str()))
-    .collect();
+    let counts = tally(summary.items.iter().map(|i| i.status));
     log.push(
         if summary.all_ok() {
             Level::Info
         } else {
             Level::Warn
         },
-        format!(
-            "restore: {}; report {}",
-            counts.join(", "),
-            report.display()
-        ),
+        format!("restore: {counts}; report {}", report.display()),
     );
 }

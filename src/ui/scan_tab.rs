@@ -44,6 +44,18 @@ pub enum JobState {
     Cancelled,
 }
 
+impl JobState {
+    /// How a job ended, from its `Finished` event: done, cancelled (the engine's "cancelled"
+    /// error) or failed.
+    pub fn ended(result: &Result<Outcome, String>) -> Self {
+        match result {
+            Ok(_) => JobState::Done,
+            Err(e) if e == "cancelled" => JobState::Cancelled,
+            Err(e) => JobState::Failed(e.clone()),
+        }
+    }
+}
+
 /// The Scan tab's state.
 #[derive(Debug)]
 pub struct ScanTab {
@@ -140,14 +152,12 @@ impl ScanTab {
                     ..TableRow::default()
                 });
             }
-            EventKind::Finished(Ok(outcome)) => {
-                self.state = JobState::Done;
-                if let Outcome::Scan(summary) = outcome {
+            EventKind::Finished(result) => {
+                self.state = JobState::ended(result);
+                if let Ok(Outcome::Scan(summary)) = result {
                     self.reload(&summary.inventory.clone(), log);
                 }
             }
-            EventKind::Finished(Err(e)) if e == "cancelled" => self.state = JobState::Cancelled,
-            EventKind::Finished(Err(e)) => self.state = JobState::Failed(e.clone()),
             EventKind::Started { .. } | EventKind::Log { .. } => {}
         }
     }

@@ -25,7 +25,7 @@ pub use request::{
     BackupMode, BackupOptions, BackupRequest, BackupSummary, ItemResult, Selection, read_selection,
 };
 pub use resume::RUN_FILE_NAME;
+pub use run::human_bytes;
 pub use run::run;
-pub use run::{human_bytes, status_word};
 
 pub(crate) use resume::Skip;

@@ -272,7 +272,7 @@ fn not_started(id: &str) -> Done {
 
 /// The item's row and log line.
 fn announce(ctx: &RunCtx, r: &ItemResult) {
-    let word = status_word(r.status);
+    let word = r.status.as_str();
     ctx.reporter.row(&r.id, &r.title, &r.item_type, word);
     let line = if r.reason.is_empty() {
         format!("{word} {} ({})", r.title, r.id)
@@ -283,16 +283,6 @@ fn announce(ctx: &RunCtx, r: &ItemResult) {
         RunItemStatus::Ok | RunItemStatus::Skipped => ctx.reporter.info(line),
         RunItemStatus::Partial => ctx.reporter.warn(line),
         RunItemStatus::Failed => ctx.reporter.log(crate::engine::Level::Error, line),
-    }
-}
-
-/// The word shown for a status.
-pub fn status_word(s: RunItemStatus) -> &'static str {
-    match s {
-        RunItemStatus::Ok => "OK",
-        RunItemStatus::Partial => "PARTIAL",
-        RunItemStatus::Failed => "FAILED",
-        RunItemStatus::Skipped => "SKIPPED",
     }
 }
 
