@@ -153,7 +153,8 @@ pub(crate) async fn restore(
     layer(ctx, &job).await
 }
 
-/// Publishes the layer from its export, or rebuilds it from its rows when it has none.
+/// Publishes the layer from its export (then restores its layers' definition details), or
+/// rebuilds it from its definitions and rows when it has none.
 async fn layer(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> {
     let (si, svc, folder_id, name) = (job.si, job.svc, job.folder_id, job.name);
     let Some((file, format)) = &svc.export else {
@@ -176,7 +177,12 @@ async fn layer(ctx: &RestoreCtx, job: &Job<'_>) -> Result<Published, StepError> 
         create::delete_item(ctx, &ctx.user, &upload).await;
     }
     let (id, url, used) = result?;
-    Ok(Published::new(id, url, name, &used))
+    // Publishing takes the schema from the file: the definitions' details come back after.
+    let notes = layer_details(ctx, svc, &url).await;
+    Ok(Published {
+        notes,
+        ..Published::new(id, url, name, &used)
+    })
 }
 
 /// The `publish` file type and the upload's item type of an export format.

@@ -168,9 +168,8 @@ async fn create_new(
         )
     };
     let rest = async {
-        if let (Some(url), Some(svc)) = (&url, &si.service) {
+        if url.is_some() {
             create::update(ctx, si, &ctx.user, &id, true).await?;
-            notes.extend(hosted::layer_details(ctx, svc, url).await);
         }
         resources::restore(ctx, si, &ctx.user, &id, false).await
     }
