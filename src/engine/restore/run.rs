@@ -40,10 +40,8 @@ pub async fn run(
     ));
     let work = tempfile::TempDir::new()
         .map_err(|e| format!("cannot create a temporary work folder: {e}"))?;
+    // The inputs' problems are reported with the plan's warnings, once.
     let set = source::read_inputs(&request.inputs, work.path())?;
-    for p in &set.problems {
-        reporter.warn(p.clone());
-    }
     let ctx = connect(&request, reporter.clone(), cancel, &set).await?;
     let (picked, mut warnings) = select(&set, request.items.as_deref());
     let steps = plan::make(&ctx, &picked)
